@@ -1,0 +1,24 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The vitest settings every package shares: tests run against TypeScript sources through the
+ * `@mav/source` export condition (no build needed), in Node, with generous timeouts for ONNX sessions
+ * and browsers on a 2-core machine. Plain JavaScript so that config loaders can import it untranspiled.
+ *
+ * @param {import('vitest/config').ViteUserConfig['test']} [overrides]
+ */
+export function packageTestConfig(overrides = {}) {
+  return defineConfig({
+    resolve: { conditions: ['@mav/source', 'module', 'browser', 'development|production'] },
+    ssr: { resolve: { conditions: ['@mav/source', 'module', 'node', 'development|production'] } },
+    test: {
+      environment: 'node',
+      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      testTimeout: 60_000,
+      hookTimeout: 120_000,
+      reporters: process.env.CI ? ['default', 'json'] : ['default'],
+      outputFile: { json: 'test-results/vitest.json' },
+      ...overrides,
+    },
+  });
+}
