@@ -1,4 +1,3 @@
-export { decodeModel, encodeModel } from './onnx-codec.js';
 export {
   attribute,
   type ElementData,
@@ -15,6 +14,7 @@ export {
   tensorProto,
   valueInfo,
 } from './onnx-builders.js';
+export { decodeModel, encodeModel } from './onnx-codec.js';
 export { onnxSchema, onnxSchemaText } from './onnx-schema.js';
 export {
   type AttributeProto,

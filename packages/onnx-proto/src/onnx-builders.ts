@@ -28,7 +28,9 @@ const dataTypeCodes: Record<OnnxElementType, number> = {
 export function onnxDataType(elementType: OnnxElementType): number {
   const code = dataTypeCodes[elementType];
   if (code === undefined) {
-    throw new RangeError(`elementType must be one of ${Object.keys(dataTypeCodes).join(', ')}, got ${elementType}.`);
+    throw new RangeError(
+      `elementType must be one of ${Object.keys(dataTypeCodes).join(', ')}, got ${elementType}.`,
+    );
   }
   return code;
 }
@@ -60,7 +62,11 @@ export const attribute = {
     type: OnnxAttributeType.FLOATS,
     floats: [...values],
   }),
-  tensor: (name: string, value: TensorProto): AttributeProto => ({ name, type: OnnxAttributeType.TENSOR, t: value }),
+  tensor: (name: string, value: TensorProto): AttributeProto => ({
+    name,
+    type: OnnxAttributeType.TENSOR,
+    t: value,
+  }),
 };
 
 /** Options of `node`. */
@@ -126,7 +132,9 @@ export function tensorProto(options: TensorProtoOptions): TensorProto {
   const { name, elementType, dims, data } = options;
   const expected = dims.reduce((product, dim) => product * dim, 1);
   if (data.length !== expected) {
-    throw new RangeError(`tensor '${name}' has ${data.length} elements but dims [${dims.join(', ')}] need ${expected}.`);
+    throw new RangeError(
+      `tensor '${name}' has ${data.length} elements but dims [${dims.join(', ')}] need ${expected}.`,
+    );
   }
   return {
     name,

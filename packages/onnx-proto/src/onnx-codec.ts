@@ -15,5 +15,10 @@ export function encodeModel(model: ModelProto): Uint8Array {
 export function decodeModel(bytes: Uint8Array): ModelProto {
   const type = onnxSchema().lookupType('onnx.ModelProto');
   const message = type.decode(bytes);
-  return type.toObject(message, { longs: Number, bytes: Uint8Array as never, defaults: false, arrays: true }) as ModelProto;
+  return type.toObject(message, {
+    longs: Number,
+    bytes: Uint8Array as never,
+    defaults: false,
+    arrays: true,
+  }) as ModelProto;
 }

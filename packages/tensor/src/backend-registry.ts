@@ -79,9 +79,7 @@ export class BackendRegistry {
   }
 
   #sorted(): Registration[] {
-    return [...this.#registrations.values()].sort(
-      (a, b) => b.priority - a.priority || a.order - b.order,
-    );
+    return [...this.#registrations.values()].sort((a, b) => b.priority - a.priority || a.order - b.order);
   }
 }
 
@@ -91,9 +89,15 @@ const registryKey = Symbol.for('mav.backend-registry');
  * The process-wide registry. Kept on `globalThis` under a `Symbol.for` key so that two copies of
  * @mav/tensor in one bundle still share one registry.
  */
-export const defaultBackendRegistry: BackendRegistry = ((globalThis as Record<symbol, unknown>)[
-  registryKey
-] ??= new BackendRegistry()) as BackendRegistry;
+export const defaultBackendRegistry: BackendRegistry = sharedRegistry();
+
+function sharedRegistry(): BackendRegistry {
+  const holder = globalThis as Record<symbol, unknown>;
+  if (!(holder[registryKey] instanceof Object)) {
+    holder[registryKey] = new BackendRegistry();
+  }
+  return holder[registryKey] as BackendRegistry;
+}
 
 /** Registers a backend in the default registry. Higher priority is tried first by `resolveBackend()`. */
 export function registerBackend(backend: Backend, priority = 0): void {

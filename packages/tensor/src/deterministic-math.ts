@@ -5,8 +5,9 @@
  * far below the float32 rounding applied to the noise afterwards.
  */
 
-const LN2 = 0.6931471805599453;
-const SQRT_HALF = 0.7071067811865476;
+// Math.LN2 and Math.SQRT1_2 are exact constants (not computed), so they are the same everywhere.
+const LN2 = Math.LN2;
+const SQRT_HALF = Math.SQRT1_2;
 const HALF_PI = 1.5707963267948966;
 
 const float64Scratch = new Float64Array(1);

@@ -13,9 +13,7 @@ function markerFor(name: string): symbol {
 }
 
 function hasMarker(value: unknown, marker: symbol): boolean {
-  return (
-    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true
-  );
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true;
 }
 
 /**

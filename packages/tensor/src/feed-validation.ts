@@ -33,7 +33,10 @@ export function checkFeeds(
       throw new TypeError(`feeds['${input.name}'] must be a Tensor.`);
     }
     if (feed.disposed) {
-      throw new SessionInputError(`Input '${input.name}' for ${label} was disposed before the run.`, input.name);
+      throw new SessionInputError(
+        `Input '${input.name}' for ${label} was disposed before the run.`,
+        input.name,
+      );
     }
     if (input.dtype !== undefined && feed.dtype !== input.dtype) {
       throw new SessionInputError(
@@ -60,7 +63,11 @@ export function checkFeeds(
 /**
  * Checks fetch names against a model's outputs and returns them (all outputs when `fetches` is omitted).
  */
-export function checkFetches(outputNames: readonly string[], fetches: readonly string[] | undefined, label = 'model'): string[] {
+export function checkFetches(
+  outputNames: readonly string[],
+  fetches: readonly string[] | undefined,
+  label = 'model',
+): string[] {
   if (fetches === undefined) {
     return [...outputNames];
   }

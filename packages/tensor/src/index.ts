@@ -1,4 +1,9 @@
-export { BackendRegistry, defaultBackendRegistry, registerBackend, resolveBackend } from './backend-registry.js';
+export {
+  BackendRegistry,
+  defaultBackendRegistry,
+  registerBackend,
+  resolveBackend,
+} from './backend-registry.js';
 export type {
   Backend,
   BackendCapabilities,

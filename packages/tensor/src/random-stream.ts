@@ -1,6 +1,6 @@
 import { deterministicLog, deterministicSinCosTurns } from './deterministic-math.js';
-import { describe } from './shape.js';
 import { philox4x32 } from './philox.js';
+import { describe } from './shape.js';
 import { Tensor } from './tensor.js';
 
 /**

@@ -80,7 +80,9 @@ export class Tensor<T extends DType = DType> {
     this.size = shapeSize(this.dims);
     if ('storage' in options) {
       if (options.location !== 'gpu-buffer') {
-        throw new RangeError(`location of a device tensor must be 'gpu-buffer', got ${String(options.location)}.`);
+        throw new RangeError(
+          `location of a device tensor must be 'gpu-buffer', got ${String(options.location)}.`,
+        );
       }
       if (typeof options.storage?.download !== 'function' || typeof options.storage.dispose !== 'function') {
         throw new TypeError('storage must implement DeviceStorage (download and dispose).');
@@ -144,7 +146,11 @@ export class Tensor<T extends DType = DType> {
       this.#assertLive();
       return this;
     }
-    return new Tensor<T>({ dtype: this.dtype, dims: this.dims, data: (await this.getData()) as TensorValues<T> });
+    return new Tensor<T>({
+      dtype: this.dtype,
+      dims: this.dims,
+      data: (await this.getData()) as TensorValues<T>,
+    });
   }
 
   /** A host tensor with the same data and a new shape (one axis may be -1). Shares the typed array. */
@@ -177,14 +183,20 @@ export class Tensor<T extends DType = DType> {
   }
 }
 
-function toTypedArray<T extends DType>(dtype: T, size: number, values: TensorValues<T> | undefined): TypedArrayOf[T] {
+function toTypedArray<T extends DType>(
+  dtype: T,
+  size: number,
+  values: TensorValues<T> | undefined,
+): TypedArrayOf[T] {
   if (values === undefined) {
     return allocateData(dtype, size);
   }
   let data: TypedArrayOf[T];
   if (ArrayBuffer.isView(values)) {
     if (!isDataOf(dtype, values)) {
-      throw new TypeError(`data for dtype ${dtype} must be a ${dataTypeName(dtype)}, got ${describe(values)}.`);
+      throw new TypeError(
+        `data for dtype ${dtype} must be a ${dataTypeName(dtype)}, got ${describe(values)}.`,
+      );
     }
     data = values as TypedArrayOf[T];
   } else if (Array.isArray(values)) {

@@ -1,0 +1,36 @@
+/**
+ * ONNX operators (default domain) that mav graphs use and that onnxruntime's CPU provider runs; the
+ * conformance kit checks each of them. onnxruntime supports far more; this list is what mav relies on.
+ */
+export const onnxruntimeOps: readonly string[] = [
+  'Add',
+  'Cast',
+  'Concat',
+  'Conv',
+  'Cos',
+  'Div',
+  'Erf',
+  'Exp',
+  'Gather',
+  'Gemm',
+  'Identity',
+  'InstanceNormalization',
+  'LayerNormalization',
+  'MatMul',
+  'Mul',
+  'Neg',
+  'Pow',
+  'ReduceMean',
+  'Reshape',
+  'Resize',
+  'Sigmoid',
+  'Sin',
+  'Slice',
+  'Softmax',
+  'Sqrt',
+  'Sub',
+  'Tanh',
+  'Transpose',
+  'Unsqueeze',
+  'Where',
+];
