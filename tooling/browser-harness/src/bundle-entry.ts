@@ -1,13 +1,55 @@
 import { builtinModules } from 'node:module';
-import { dirname } from 'node:path';
-import { build, formatMessages, type Message } from 'esbuild';
+import { dirname, isAbsolute } from 'node:path';
+import { build, formatMessages, type Message, type Plugin } from 'esbuild';
+
+const nodeBuiltins = new Set(builtinModules);
+
+function isNodeBuiltin(specifier: string): boolean {
+  if (specifier.startsWith('node:')) return true;
+  return nodeBuiltins.has(specifier.split('/', 1)[0] ?? specifier);
+}
+
+const resolvingPolyfill = Symbol('resolving a polyfill');
 
 /**
- * Node built-ins stay external instead of failing the bundle: libraries such as onnxruntime-web keep
- * Node-only branches (`await import('node:fs')`) that never run in a browser. An entry that really
- * needs one fails in the page with "Failed to resolve module specifier", which names the module.
+ * Node built-ins in browser bundles: a dynamic `import('node:fs')` stays external, because libraries keep
+ * Node-only branches that never run in a browser (and if one does, the page says which module it could
+ * not load). A static import or `require` of one fails the bundle with a message naming the importer,
+ * since browser entries should not need Node modules at all.
  */
-const nodeBuiltins = ['node:*', ...builtinModules, ...builtinModules.map((name) => `${name}/*`)];
+const nodeBuiltinsPlugin: Plugin = {
+  name: 'mav-node-builtins',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^[a-z_:][\w:/.-]*$/ }, async (args) => {
+      if (args.pluginData === resolvingPolyfill || !isNodeBuiltin(args.path)) return undefined;
+      if (!args.path.startsWith('node:')) {
+        // An npm package of the same name (the `buffer` or `events` polyfills) wins when it is installed.
+        const polyfill = await pluginBuild.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: resolvingPolyfill,
+        });
+        if (polyfill.errors.length === 0 && !polyfill.external && isAbsolute(polyfill.path)) return polyfill;
+      }
+      if (args.kind === 'dynamic-import') return { path: args.path, external: true };
+      // CommonJS libraries probe for Node modules with a guarded require (protobufjs: `try { require("fs") }`,
+      // with `"browser": { "fs": false }`); give them an empty module, as browser bundlers do.
+      if (args.kind === 'require-call') return { path: args.path, namespace: 'mav-empty-builtin' };
+      return {
+        errors: [
+          {
+            text: `"${args.path}" is a Node built-in module and does not exist in browsers; browser entries must not import it (a dynamic import() in a Node-only branch is allowed)`,
+          },
+        ],
+      };
+    });
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'mav-empty-builtin' }, () => ({
+      contents: 'module.exports = {};',
+      loader: 'js',
+    }));
+  },
+};
 
 async function describeMessages(messages: Message[], kind: 'error' | 'warning'): Promise<string> {
   const formatted = await formatMessages(messages, { kind, color: false });
@@ -33,7 +75,7 @@ export async function bundleEntry(entry: string): Promise<string> {
       target: 'es2022',
       conditions: ['@mav/source', 'browser', 'module', 'import'],
       sourcemap: 'inline',
-      external: nodeBuiltins,
+      plugins: [nodeBuiltinsPlugin],
       logLevel: 'silent',
     });
   } catch (error) {

@@ -70,6 +70,24 @@ describe('runInBrowser', () => {
     await expect(runInBrowser({ entry })).rejects.toThrow(/esbuild could not bundle[\s\S]*does-not-exist/);
   });
 
+  it('refuses a static import of a Node built-in, but keeps a dynamic one in a Node-only branch', async () => {
+    const staticImport = join(scratch, 'static-node-import.ts');
+    await writeFile(
+      staticImport,
+      "import { readFileSync } from 'node:fs';\nexport default async () => typeof readFileSync;\n",
+    );
+    await expect(runInBrowser({ entry: staticImport })).rejects.toThrow(
+      /"node:fs" is a Node built-in module/,
+    );
+
+    const dynamicImport = join(scratch, 'dynamic-node-import.ts');
+    await writeFile(
+      dynamicImport,
+      "export default async () => {\n  if (typeof window === 'undefined') await import('node:fs');\n  return 'browser branch';\n};\n",
+    );
+    expect((await runInBrowser({ entry: dynamicImport, webgpu: false })).value).toBe('browser branch');
+  });
+
   it('rejects an entry without a default export function', async () => {
     const entry = join(scratch, 'no-default.ts');
     await writeFile(entry, 'export const value = 1;\n');
