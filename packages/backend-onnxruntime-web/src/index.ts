@@ -1,0 +1,7 @@
+export { onnxruntimeOps } from '@mav/backend-onnxruntime-common';
+export {
+  createOnnxruntimeWebBackend,
+  type OnnxruntimeWebBackendOptions,
+  type WebExecutionProvider,
+  webgpuUnavailableReason,
+} from './onnxruntime-web-backend.js';
