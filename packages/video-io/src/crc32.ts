@@ -1,0 +1,26 @@
+/** CRC-32 (ISO 3309, as PNG chunks use), table-driven. */
+let table: Uint32Array | undefined;
+
+function crcTable(): Uint32Array {
+  if (table === undefined) {
+    table = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) {
+        c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      }
+      table[n] = c >>> 0;
+    }
+  }
+  return table;
+}
+
+/** CRC-32 of `bytes`. */
+export function crc32(bytes: Uint8Array): number {
+  const lookup = crcTable();
+  let crc = 0xffffffff;
+  for (let index = 0; index < bytes.length; index++) {
+    crc = lookup[(crc ^ bytes[index]!) & 0xff]! ^ (crc >>> 8);
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}

@@ -1,0 +1,10 @@
+import { packageBuildOptions } from '@mav/config/tsup';
+import { defineConfig } from 'tsup';
+
+export default defineConfig(
+  packageBuildOptions({
+    index: 'src/index.ts',
+    'node/index': 'src/node/index.ts',
+    'browser/index': 'src/browser/index.ts',
+  }),
+);
