@@ -1,0 +1,107 @@
+import { clip } from './ddpm-scheduler.js';
+import { convertPrediction } from './prediction-type.js';
+import {
+  BaseScheduler,
+  type SchedulerOptions,
+  type SchedulerStepOptions,
+  type SchedulerStepResult,
+} from './scheduler.js';
+
+/** Options of `DdimScheduler`. */
+export interface DdimSchedulerOptions extends SchedulerOptions {
+  /** η: 0 is deterministic DDIM, 1 matches DDPM's posterior variance (Song et al. 2021, eq. 16). Default 0. */
+  eta?: number;
+  /** Use ᾱ = 1 after the last step (else ᾱ_0). Default true. */
+  setAlphaToOne?: boolean;
+  /** Clip x̂_0 to [−clipSampleRange, clipSampleRange]. Default false. */
+  clipSample?: boolean;
+  /** Bound of `clipSample`. Default 1. */
+  clipSampleRange?: number;
+}
+
+/**
+ * DDIM (Song, Meng & Ermon 2021, "Denoising Diffusion Implicit Models").
+ *
+ * From t to the previous timestep s of the schedule, with ε̂ and x̂_0 from the model:
+ *
+ *     σ_t = η √((1 − ᾱ_s)/(1 − ᾱ_t)) √(1 − ᾱ_t/ᾱ_s)                                        (eq. 16)
+ *     x_s = √ᾱ_s x̂_0 + √(1 − ᾱ_s − σ_t²) ε̂ + σ_t z,   z ~ N(0, I)                          (eq. 12)
+ *
+ * η = 0 is the deterministic DDIM sampler (no randomness after the initial noise). Default timestep
+ * spacing: 'leading'.
+ */
+export class DdimScheduler extends BaseScheduler {
+  readonly name = 'ddim';
+  readonly eta: number;
+  readonly setAlphaToOne: boolean;
+  readonly clipSample: boolean;
+  readonly clipSampleRange: number;
+
+  constructor(options: DdimSchedulerOptions = {}) {
+    super(options, 'leading');
+    this.eta = options.eta ?? 0;
+    if (typeof this.eta !== 'number' || !(this.eta >= 0)) {
+      throw new RangeError(`eta must be a number ≥ 0, got ${String(this.eta)}.`);
+    }
+    this.setAlphaToOne = options.setAlphaToOne ?? true;
+    this.clipSample = options.clipSample ?? false;
+    this.clipSampleRange = options.clipSampleRange ?? 1;
+    if (!(this.clipSampleRange > 0)) {
+      throw new RangeError(`clipSampleRange must be positive, got ${this.clipSampleRange}.`);
+    }
+  }
+
+  /** True when η > 0. */
+  get stochastic(): boolean {
+    return this.eta > 0;
+  }
+
+  step(options: SchedulerStepOptions): SchedulerStepResult {
+    const index = this.checkStep(options);
+    const { modelOutput, sample, timestep } = options;
+    const isFinal = index === this.currentTimesteps.length - 1;
+    const alphaCumulative = this.alphasCumulative[timestep]!;
+    const alphaCumulativePrev = isFinal
+      ? this.setAlphaToOne
+        ? 1
+        : this.alphasCumulative[0]!
+      : this.alphasCumulative[this.currentTimesteps[index + 1]!]!;
+    const alpha = Math.sqrt(alphaCumulative);
+    const sigma = Math.sqrt(1 - alphaCumulative);
+
+    const predOriginalSample = new Float32Array(sample.length);
+    const epsilon = new Float32Array(sample.length);
+    convertPrediction({
+      predictionType: this.predictionType,
+      alpha,
+      sigma,
+      modelOutput,
+      sample,
+      originalSample: predOriginalSample,
+      epsilon,
+    });
+    if (this.clipSample) {
+      clip(predOriginalSample, this.clipSampleRange);
+      // ε̂ consistent with the clipped x̂_0, as in Song et al.'s reference code.
+      for (let element = 0; element < sample.length; element++) {
+        epsilon[element] = (sample[element]! - alpha * predOriginalSample[element]!) / sigma;
+      }
+    }
+
+    const noiseStd =
+      this.eta *
+      Math.sqrt(Math.max((1 - alphaCumulativePrev) / (1 - alphaCumulative), 0)) *
+      Math.sqrt(Math.max(1 - alphaCumulative / alphaCumulativePrev, 0));
+    const originalCoefficient = Math.sqrt(alphaCumulativePrev);
+    const epsilonCoefficient = Math.sqrt(Math.max(1 - alphaCumulativePrev - noiseStd * noiseStd, 0));
+    const noise = noiseStd > 0 ? this.requireRandom(options).normal(sample.length) : undefined;
+
+    const prevSample = new Float32Array(sample.length);
+    for (let element = 0; element < sample.length; element++) {
+      const deterministic =
+        originalCoefficient * predOriginalSample[element]! + epsilonCoefficient * epsilon[element]!;
+      prevSample[element] = noise === undefined ? deterministic : deterministic + noiseStd * noise[element]!;
+    }
+    return { prevSample, predOriginalSample };
+  }
+}

@@ -1,0 +1,101 @@
+import { convertPrediction } from './prediction-type.js';
+import {
+  BaseScheduler,
+  type SchedulerOptions,
+  type SchedulerStepOptions,
+  type SchedulerStepResult,
+} from './scheduler.js';
+
+/** Options of `DdpmScheduler`. */
+export interface DdpmSchedulerOptions extends SchedulerOptions {
+  /**
+   * Variance of each ancestral step: 'fixed-small' σ_t² = β̃_t = (1 − ᾱ_{t−1})/(1 − ᾱ_t) · β_t (the true
+   * posterior variance for a deterministic x_0) or 'fixed-large' σ_t² = β_t (Ho et al. 2020, §3.2).
+   * Default 'fixed-small'.
+   */
+  varianceType?: 'fixed-small' | 'fixed-large';
+  /** Clip x̂_0 to [−clipSampleRange, clipSampleRange] (pixel models in [−1, 1]). Default false. */
+  clipSample?: boolean;
+  /** Bound of `clipSample`. Default 1. */
+  clipSampleRange?: number;
+}
+
+/**
+ * DDPM ancestral sampling (Ho et al. 2020, "Denoising Diffusion Probabilistic Models").
+ *
+ * From t to the previous timestep s of the schedule (s = t − 1 at 1000 steps; ᾱ_s = 1 after the last),
+ * with β = 1 − ᾱ_t/ᾱ_s and x̂_0 from the model (eq. 15 for ε-prediction):
+ *
+ *     μ̃(x_t, x̂_0) = √ᾱ_s β / (1 − ᾱ_t) · x̂_0 + √(ᾱ_t/ᾱ_s) (1 − ᾱ_s) / (1 − ᾱ_t) · x_t     (eq. 7)
+ *     x_s = μ̃ + σ_t z,  z ~ N(0, I),  no noise on the final step                        (Algorithm 2)
+ *
+ * Unlike diffusers, `clipSample` defaults to false (the scheduler does not assume pixel data in [−1, 1]).
+ * Default timestep spacing: 'leading'.
+ */
+export class DdpmScheduler extends BaseScheduler {
+  readonly name = 'ddpm';
+  readonly stochastic = true;
+  readonly varianceType: 'fixed-small' | 'fixed-large';
+  readonly clipSample: boolean;
+  readonly clipSampleRange: number;
+
+  constructor(options: DdpmSchedulerOptions = {}) {
+    super(options, 'leading');
+    this.varianceType = options.varianceType ?? 'fixed-small';
+    if (this.varianceType !== 'fixed-small' && this.varianceType !== 'fixed-large') {
+      throw new RangeError(
+        `varianceType must be 'fixed-small' or 'fixed-large', got ${String(this.varianceType)}.`,
+      );
+    }
+    this.clipSample = options.clipSample ?? false;
+    this.clipSampleRange = options.clipSampleRange ?? 1;
+    if (!(this.clipSampleRange > 0)) {
+      throw new RangeError(`clipSampleRange must be positive, got ${this.clipSampleRange}.`);
+    }
+  }
+
+  step(options: SchedulerStepOptions): SchedulerStepResult {
+    const index = this.checkStep(options);
+    const random = this.requireRandom(options);
+    const { modelOutput, sample, timestep } = options;
+    const isFinal = index === this.currentTimesteps.length - 1;
+    const alphaCumulative = this.alphasCumulative[timestep]!;
+    const alphaCumulativePrev = isFinal ? 1 : this.alphasCumulative[this.currentTimesteps[index + 1]!]!;
+    const beta = 1 - alphaCumulative / alphaCumulativePrev;
+
+    const predOriginalSample = new Float32Array(sample.length);
+    convertPrediction({
+      predictionType: this.predictionType,
+      alpha: Math.sqrt(alphaCumulative),
+      sigma: Math.sqrt(1 - alphaCumulative),
+      modelOutput,
+      sample,
+      originalSample: predOriginalSample,
+    });
+    if (this.clipSample) clip(predOriginalSample, this.clipSampleRange);
+
+    const originalCoefficient = (Math.sqrt(alphaCumulativePrev) * beta) / (1 - alphaCumulative);
+    const sampleCoefficient =
+      (Math.sqrt(alphaCumulative / alphaCumulativePrev) * (1 - alphaCumulativePrev)) / (1 - alphaCumulative);
+    const variance =
+      this.varianceType === 'fixed-large'
+        ? beta
+        : Math.max(((1 - alphaCumulativePrev) / (1 - alphaCumulative)) * beta, 1e-20);
+    const noiseScale = isFinal ? 0 : Math.sqrt(variance);
+    const noise = isFinal ? undefined : random.normal(sample.length);
+
+    const prevSample = new Float32Array(sample.length);
+    for (let element = 0; element < sample.length; element++) {
+      const mean = originalCoefficient * predOriginalSample[element]! + sampleCoefficient * sample[element]!;
+      prevSample[element] = noise === undefined ? mean : mean + noiseScale * noise[element]!;
+    }
+    return { prevSample, predOriginalSample };
+  }
+}
+
+/** Clips every element to [−range, range] in place. */
+export function clip(values: Float32Array, range: number): void {
+  for (let index = 0; index < values.length; index++) {
+    values[index] = Math.min(range, Math.max(-range, values[index]!));
+  }
+}

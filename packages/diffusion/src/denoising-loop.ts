@@ -1,0 +1,350 @@
+import {
+  AbortError,
+  float16ToFloat32,
+  float32ToFloat16,
+  RandomStream,
+  type Session,
+  Tensor,
+  throwIfAborted,
+} from '@mav/tensor';
+import {
+  applyClassifierFreeGuidance,
+  concatenateBatch,
+  splitGuidanceBatch,
+} from './classifier-free-guidance.js';
+import type { DenoisingModelCall } from './denoising-model.js';
+import type { Scheduler } from './scheduler.js';
+
+/**
+ * Classifier-free guidance inside the loop: conditional and unconditional passes run as one batched model
+ * call of 2b rows (unconditional first, diffusers' order), and the two halves of the output are combined
+ * with `applyClassifierFreeGuidance`.
+ */
+export interface ClassifierFreeGuidanceConfig {
+  /** Guidance scale w (see `applyClassifierFreeGuidance`). */
+  guidanceScale: number;
+  /** Guidance rescale φ in [0, 1]. Default 0. */
+  guidanceRescale?: number;
+  /** Conditioning feeds `[b …]` of the conditional pass, by input name (e.g. the image embedding). */
+  conditionalFeeds: Readonly<Record<string, Tensor>>;
+  /**
+   * The same inputs for the unconditional pass (null embedding), same names and shapes. Concatenated with
+   * `conditionalFeeds` once, before the first step (device tensors are read back once for that).
+   */
+  unconditionalFeeds: Readonly<Record<string, Tensor>>;
+}
+
+/** One progress report. */
+export interface DenoiseProgress {
+  /** The stage label given in the options (e.g. 'decoder', 'interpolation'). */
+  stage: string;
+  /** Steps completed, 1 … totalSteps. */
+  step: number;
+  totalSteps: number;
+  /** The timestep just completed. */
+  timestep: number;
+}
+
+/** Options of `denoise`. */
+export interface DenoiseOptions {
+  /** The denoising model, loaded on any backend. Owned by the caller: `denoise` never releases it. */
+  session: Session;
+  /** A fresh or reused scheduler; `denoise` calls its `setTimesteps`. */
+  scheduler: Scheduler;
+  /** How to feed the model and read its prediction. */
+  model: DenoisingModelCall;
+  numInferenceSteps: number;
+  /** Sample shape `[b C …]`; required unless `initialNoise` is given. */
+  dims?: readonly number[];
+  /** Seed of every random value of the run. Default 0. */
+  seed?: number | bigint;
+  /**
+   * Standard normal starting noise `[b C …]` to use instead of drawing it (e.g. `sharedFrameNoise` for
+   * per-frame super-resolution); multiplied by the scheduler's `initNoiseSigma`. Not modified.
+   */
+  initialNoise?: Tensor<'float32'>;
+  /** Classifier-free guidance; omitted: one conditional pass per step. */
+  guidance?: ClassifierFreeGuidanceConfig;
+  /** Stops the loop between steps (and the backend's run where it can) with `AbortError`. */
+  signal?: AbortSignal;
+  /** Called after each step. */
+  onProgress?: (progress: DenoiseProgress) => void;
+  /** Label for progress and messages. Default 'denoise'. */
+  stage?: string;
+}
+
+/** What `denoise` returns. */
+export interface DenoiseResult {
+  /** The final sample x_0, float32 on the host, same shape as the noise. The caller owns it. */
+  sample: Tensor<'float32'>;
+  /** The timesteps the loop ran, in order. */
+  timesteps: readonly number[];
+}
+
+/**
+ * Random stream ids of `denoise` under its seed: the initial noise and the per-step noise of stochastic
+ * schedulers draw from separate streams, so a run is reproducible value for value in Node and browsers.
+ */
+export const denoiseStreams = { initialNoise: 0, stepNoise: 1 } as const;
+
+/**
+ * The denoising loop: starting from seeded noise, runs the model through the backend specification at
+ * every timestep of the scheduler and steps the sample, then returns x_0.
+ *
+ * Data movement: scheduler math runs on host `Float32Array`s (identical results on every backend), so the
+ * sample goes to the model and its prediction comes back each step; only the prediction output is fetched.
+ * Everything else the model reads — `constantFeeds` (embeddings, fps, masks) — is fed as given every step,
+ * so device tensors (e.g. a text encoder's output kept on a WebGPU/CUDA device) never leave the device.
+ *
+ * Deterministic for a seed: the same options give bit-identical output (given a deterministic backend).
+ * Every tensor the loop creates is disposed before it returns or throws; the session stays open.
+ */
+export async function denoise(options: DenoiseOptions): Promise<DenoiseResult> {
+  // 1. Check inputs.
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`denoise options must be an object, got ${String(options)}.`);
+  }
+  const { session, scheduler, model, guidance, signal, onProgress } = options;
+  const stage = options.stage ?? 'denoise';
+  if (typeof session?.run !== 'function') throw new TypeError('session must implement Session (run).');
+  if (typeof scheduler?.step !== 'function')
+    throw new TypeError('scheduler must implement Scheduler (step).');
+  checkModelCall(model);
+  const seed = options.seed ?? 0;
+  const dims = options.initialNoise?.dims ?? options.dims;
+  if (dims === undefined || dims.length < 2) {
+    throw new TypeError('denoise needs dims [b C …] (at least 2 axes) or initialNoise.');
+  }
+  if (options.initialNoise !== undefined && options.initialNoise.dtype !== 'float32') {
+    throw new TypeError(`initialNoise must be float32, got ${options.initialNoise.dtype}.`);
+  }
+  const batch = dims[0]!;
+  const sampleSize = dims.reduce((product, dim) => product * dim, 1);
+  throwIfAborted(signal, `Denoising (${stage})`);
+
+  const created: Tensor[] = [];
+  const own = <T extends Tensor>(tensor: T): T => {
+    created.push(tensor);
+    return tensor;
+  };
+  try {
+    // 2. Timesteps and initial noise x_T ~ N(0, σ_init² I).
+    scheduler.setTimesteps(options.numInferenceSteps);
+    const timesteps = [...scheduler.timesteps];
+    const initNoiseSigma = scheduler.initNoiseSigma;
+    let sample: Float32Array = new Float32Array(sampleSize);
+    if (options.initialNoise !== undefined) {
+      sample.set(options.initialNoise.data);
+    } else {
+      new RandomStream({ seed, stream: denoiseStreams.initialNoise }).fillNormal(sample);
+    }
+    if (initNoiseSigma !== 1) {
+      for (let index = 0; index < sample.length; index++) sample[index]! *= initNoiseSigma;
+    }
+    const stepNoise = new RandomStream({ seed, stream: denoiseStreams.stepNoise });
+
+    // 3. Constant feeds, batched once for guidance: [b …] + [b …] -> [2b …] (unconditional first).
+    const modelBatch = guidance ? 2 * batch : batch;
+    const constantFeeds: Record<string, Tensor> = { ...(model.constantFeeds ?? {}) };
+    if (guidance) {
+      checkGuidance(guidance);
+      for (const name of Object.keys(guidance.conditionalFeeds)) {
+        const conditional = await guidance.conditionalFeeds[name]!.toHost();
+        const unconditional = await guidance.unconditionalFeeds[name]!.toHost();
+        constantFeeds[name] = own(concatenateBatch(unconditional, conditional));
+      }
+    }
+    const concatenation = model.sampleConcatenation;
+    const extraChannels = concatenation ? checkConcatenation(concatenation, dims) : 0;
+
+    // 4. Denoising loop.
+    for (let step = 0; step < timesteps.length; step++) {
+      throwIfAborted(signal, `Denoising (${stage})`);
+      const timestep = timesteps[step]!;
+      const modelInput = scheduler.scaleModelInput(sample, timestep);
+      const feeds: Record<string, Tensor> = { ...constantFeeds };
+      const stepTensors: Tensor[] = [];
+      feeds[model.sampleInput] = own(
+        sampleTensor(
+          modelInput,
+          dims,
+          concatenation,
+          extraChannels,
+          guidance !== undefined,
+          model.sampleDtype,
+        ),
+      );
+      stepTensors.push(feeds[model.sampleInput]!);
+      feeds[model.timestepInput.name] = own(timestepTensor(timestep, modelBatch, model));
+      stepTensors.push(feeds[model.timestepInput.name]!);
+      if (model.stepFeeds) {
+        for (const [name, tensor] of Object.entries(
+          model.stepFeeds({ step, timestep, batchSize: modelBatch, scheduler }),
+        )) {
+          feeds[name] = own(tensor);
+          stepTensors.push(tensor);
+        }
+      }
+
+      const outputs = await session.run(feeds, { fetches: [model.output], signal });
+      for (const tensor of Object.values(outputs)) own(tensor);
+      const prediction = outputs[model.output];
+      if (prediction === undefined) {
+        throw new RangeError(`The model returned no output '${model.output}' (model.output).`);
+      }
+      const predictionData = await readFloat(prediction);
+      const expected = guidance ? 2 * sampleSize : sampleSize;
+      if (predictionData.length !== expected) {
+        throw new RangeError(
+          `Output '${model.output}' has ${predictionData.length} elements (${prediction.toString()}); expected ${expected} (the sample shape [${dims.join(', ')}]${guidance ? ' for each of the 2 guidance halves' : ''}).`,
+        );
+      }
+      disposeAll(stepTensors);
+      disposeAll(Object.values(outputs));
+      throwIfAborted(signal, `Denoising (${stage})`);
+
+      let modelOutput: Float32Array;
+      if (guidance) {
+        const { unconditional, conditional } = splitGuidanceBatch(predictionData);
+        modelOutput = applyClassifierFreeGuidance({
+          conditional,
+          unconditional,
+          guidanceScale: guidance.guidanceScale,
+          guidanceRescale: guidance.guidanceRescale ?? 0,
+          batchSize: batch,
+        });
+      } else {
+        modelOutput = predictionData;
+      }
+      sample = scheduler.step({ modelOutput, timestep, sample, random: stepNoise }).prevSample;
+      onProgress?.({ stage, step: step + 1, totalSteps: timesteps.length, timestep });
+    }
+
+    // 5. Result.
+    return { sample: new Tensor({ dtype: 'float32', dims, data: sample }), timesteps };
+  } catch (error) {
+    if (signal?.aborted && !AbortError.isInstance(error)) {
+      throw new AbortError(`Denoising (${stage}) was aborted.`, signal.reason);
+    }
+    throw error;
+  } finally {
+    disposeAll(created);
+  }
+}
+
+function disposeAll(tensors: Iterable<Tensor>): void {
+  for (const tensor of tensors) tensor.dispose();
+}
+
+async function readFloat(tensor: Tensor): Promise<Float32Array> {
+  const data = await tensor.getData();
+  if (tensor.dtype === 'float32') return (data as Float32Array).slice();
+  if (tensor.dtype === 'float16') return float16ToFloat32(data as Uint16Array);
+  throw new TypeError(`The model prediction must be float32 or float16, got ${tensor.toString()}.`);
+}
+
+function sampleTensor(
+  modelInput: Float32Array,
+  dims: readonly number[],
+  concatenation: Tensor<'float32'> | undefined,
+  extraChannels: number,
+  duplicate: boolean,
+  dtype: 'float32' | 'float16' | undefined,
+): Tensor {
+  let data = modelInput;
+  let inputDims = [...dims];
+  if (concatenation) {
+    // [b C …] + [b K …] -> [b (C + K) …]
+    const batch = dims[0]!;
+    const sampleRow = modelInput.length / batch;
+    const extraRow = concatenation.size / batch;
+    data = new Float32Array(modelInput.length + concatenation.size);
+    for (let row = 0; row < batch; row++) {
+      data.set(modelInput.subarray(row * sampleRow, (row + 1) * sampleRow), row * (sampleRow + extraRow));
+      data.set(
+        concatenation.data.subarray(row * extraRow, (row + 1) * extraRow),
+        row * (sampleRow + extraRow) + sampleRow,
+      );
+    }
+    inputDims = [dims[0]!, dims[1]! + extraChannels, ...dims.slice(2)];
+  }
+  if (duplicate) {
+    // [b …] -> [2b …]: the same sample for the unconditional and the conditional pass.
+    const doubled = new Float32Array(data.length * 2);
+    doubled.set(data, 0);
+    doubled.set(data, data.length);
+    data = doubled;
+    inputDims[0] = inputDims[0]! * 2;
+  }
+  if (dtype === 'float16') {
+    return new Tensor({ dtype: 'float16', dims: inputDims, data: float32ToFloat16(data) });
+  }
+  return new Tensor({ dtype: 'float32', dims: inputDims, data: data === modelInput ? data.slice() : data });
+}
+
+function timestepTensor(timestep: number, modelBatch: number, model: DenoisingModelCall): Tensor {
+  const { dtype, shape = 'batch' } = model.timestepInput;
+  const count = shape === 'scalar' ? 1 : modelBatch;
+  const dims = shape === 'scalar' ? [] : [modelBatch];
+  switch (dtype) {
+    case 'float32':
+      return new Tensor({ dtype, dims, data: new Float32Array(count).fill(timestep) });
+    case 'float16':
+      return new Tensor({ dtype, dims, data: float32ToFloat16(new Float32Array(count).fill(timestep)) });
+    case 'int32':
+      return new Tensor({ dtype, dims, data: new Int32Array(count).fill(Math.round(timestep)) });
+    case 'int64':
+      return new Tensor({ dtype, dims, data: new BigInt64Array(count).fill(BigInt(Math.round(timestep))) });
+    default:
+      throw new RangeError(
+        `model.timestepInput.dtype must be float32, float16, int32 or int64, got ${String(dtype as unknown)}.`,
+      );
+  }
+}
+
+function checkModelCall(model: DenoisingModelCall): void {
+  if (typeof model !== 'object' || model === null) {
+    throw new TypeError('model must describe the model call ({ sampleInput, timestepInput, output }).');
+  }
+  for (const key of ['sampleInput', 'output'] as const) {
+    if (typeof model[key] !== 'string' || model[key].length === 0) {
+      throw new TypeError(`model.${key} must be an input/output name, got ${String(model[key])}.`);
+    }
+  }
+  if (typeof model.timestepInput?.name !== 'string') {
+    throw new TypeError('model.timestepInput must be { name, dtype }.');
+  }
+  const shape = model.timestepInput.shape ?? 'batch';
+  if (shape !== 'batch' && shape !== 'scalar') {
+    throw new RangeError(`model.timestepInput.shape must be 'batch' or 'scalar', got ${String(shape)}.`);
+  }
+  if (model.sampleDtype !== undefined && model.sampleDtype !== 'float32' && model.sampleDtype !== 'float16') {
+    throw new RangeError(
+      `model.sampleDtype must be 'float32' or 'float16', got ${String(model.sampleDtype)}.`,
+    );
+  }
+}
+
+function checkGuidance(guidance: ClassifierFreeGuidanceConfig): void {
+  const conditionalNames = Object.keys(guidance.conditionalFeeds ?? {}).sort();
+  const unconditionalNames = Object.keys(guidance.unconditionalFeeds ?? {}).sort();
+  if (conditionalNames.join('\0') !== unconditionalNames.join('\0')) {
+    throw new RangeError(
+      `guidance.conditionalFeeds [${conditionalNames.join(', ')}] and guidance.unconditionalFeeds [${unconditionalNames.join(', ')}] must name the same inputs.`,
+    );
+  }
+}
+
+function checkConcatenation(concatenation: Tensor<'float32'>, dims: readonly number[]): number {
+  const ok =
+    concatenation.dtype === 'float32' &&
+    concatenation.dims.length === dims.length &&
+    concatenation.dims[0] === dims[0] &&
+    concatenation.dims.slice(2).every((dim, axis) => dim === dims[axis + 2]);
+  if (!ok) {
+    throw new RangeError(
+      `model.sampleConcatenation must be float32 [${dims[0]}, K, ${dims.slice(2).join(', ')}] to append to the sample's channels, got ${concatenation.toString()}.`,
+    );
+  }
+  return concatenation.dims[1]!;
+}

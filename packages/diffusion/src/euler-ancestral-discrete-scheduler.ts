@@ -1,0 +1,47 @@
+import type { SchedulerOptions, SchedulerStepOptions, SchedulerStepResult } from './scheduler.js';
+import { SigmaScheduler } from './sigma-scheduler.js';
+
+/** Options of `EulerAncestralDiscreteScheduler`. */
+export type EulerAncestralDiscreteSchedulerOptions = SchedulerOptions;
+
+/**
+ * Euler ancestral sampling: an Euler step of the ODE (Karras et al. 2022, Algorithm 1) down to σ_down,
+ * then fresh noise up to σ_{i+1}, so that each step samples the DDPM-style posterior (the ancestral split
+ * of k-diffusion's `sample_euler_ancestral`, the reverse SDE of Song et al. 2021b with η = 1):
+ *
+ *     σ_up = min(σ_{i+1}, √(σ_{i+1}² (σ_i² − σ_{i+1}²) / σ_i²)),   σ_down = √(σ_{i+1}² − σ_up²)
+ *     d_i = (x_i − x̂_0)/σ_i,   x_{i+1} = x_i + (σ_down − σ_i) d_i + σ_up z,   z ~ N(0, I)
+ *
+ * Stochastic: `step` needs `random`. No noise on the final step (σ_{i+1} = 0). Default timestep spacing:
+ * 'linspace'.
+ */
+export class EulerAncestralDiscreteScheduler extends SigmaScheduler {
+  readonly name = 'euler-ancestral';
+  readonly stochastic = true;
+
+  constructor(options: EulerAncestralDiscreteSchedulerOptions = {}) {
+    super(options);
+  }
+
+  step(options: SchedulerStepOptions): SchedulerStepResult {
+    const random = this.requireRandom(options);
+    const { sigma, sigmaNext, predOriginalSample } = this.denoise(options);
+    const { sample } = options;
+    const sigmaUp = Math.min(
+      sigmaNext,
+      Math.sqrt(
+        Math.max((sigmaNext * sigmaNext * (sigma * sigma - sigmaNext * sigmaNext)) / (sigma * sigma), 0),
+      ),
+    );
+    const sigmaDown = Math.sqrt(Math.max(sigmaNext * sigmaNext - sigmaUp * sigmaUp, 0));
+    const noise = sigmaUp > 0 ? random.normal(sample.length) : undefined;
+    const stepSize = sigmaDown - sigma;
+    const prevSample = new Float32Array(sample.length);
+    for (let element = 0; element < sample.length; element++) {
+      const derivative = (sample[element]! - predOriginalSample[element]!) / sigma;
+      const deterministic = sample[element]! + stepSize * derivative;
+      prevSample[element] = noise === undefined ? deterministic : deterministic + sigmaUp * noise[element]!;
+    }
+    return { prevSample, predOriginalSample };
+  }
+}
