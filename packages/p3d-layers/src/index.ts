@@ -1,0 +1,42 @@
+export {
+  type EncodedGraph,
+  type EncodeGraphOptions,
+  type ExternalDataOptions,
+  encodeGraph,
+  inlineParameterLimitBytes,
+} from './graph/encode-graph.js';
+export {
+  broadcastDims,
+  GraphBuilder,
+  type GraphBuilderOptions,
+  type GraphIO,
+  type GraphOp,
+  graphOps,
+} from './graph/graph-builder.js';
+export type { GraphDType, GraphValue, ParameterInit, ParameterSpec } from './graph/graph-value.js';
+export { type AttentionOptions, attention } from './layers/attention.js';
+export { type Conv2dOptions, conv2d } from './layers/conv2d.js';
+export { type DownsampleOptions, downsample } from './layers/downsample.js';
+export { framePositionTable } from './layers/frame-position-embedding.js';
+export { type GroupNormOptions, groupNorm } from './layers/group-norm.js';
+export { type LinearOptions, linear } from './layers/linear.js';
+export { type PseudoAttention3dOptions, pseudoAttention3d } from './layers/pseudo-attention3d.js';
+export { type PseudoConv3dOptions, pseudoConv3d } from './layers/pseudo-conv3d.js';
+export { type ResBlockOptions, resBlock } from './layers/res-block.js';
+export { silu } from './layers/silu.js';
+export { type SpatialAttentionOptions, spatialAttention } from './layers/spatial-attention.js';
+export { type TemporalAttentionOptions, temporalAttention } from './layers/temporal-attention.js';
+export { type TemporalConv1dOptions, temporalConv1d } from './layers/temporal-conv1d.js';
+export {
+  type EmbeddingMlpOptions,
+  embeddingMlp,
+  sinusoidalEmbedding,
+  sinusoidalFrequencies,
+} from './layers/timestep-embedding.js';
+export { type UpsampleOptions, upsample } from './layers/upsample.js';
+export {
+  fillIdentity,
+  type InitParametersOptions,
+  initParameters,
+  parameterStream,
+} from './weights/init-parameters.js';

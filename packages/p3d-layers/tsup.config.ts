@@ -1,0 +1,6 @@
+import { packageBuildOptions } from '@mav/config/tsup';
+import { defineConfig } from 'tsup';
+
+export default defineConfig(
+  packageBuildOptions({ index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' }),
+);
