@@ -31,7 +31,8 @@ export function packageTestConfig(overrides = {}) {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       testTimeout: 60_000,
       hookTimeout: 120_000,
-      reporters: process.env.CI ? ['default', 'json'] : ['default'],
+      // The JSON report is what scripts/test.sh sums into the closing 'N passed, N failed' line.
+      reporters: ['default', 'json'],
       outputFile: { json: 'test-results/vitest.json' },
       ...overrides,
     },
