@@ -15,7 +15,8 @@ for (const group of ['packages', 'apps', 'tooling']) {
     passed += result.numPassedTests ?? 0;
     failed += (result.numFailedTests ?? 0) + (result.numFailedTestSuites ?? 0);
     skipped += (result.numPendingTests ?? 0) + (result.numTodoTests ?? 0);
-    if ((result.numFailedTests ?? 0) + (result.numFailedTestSuites ?? 0) > 0) failedSuites.push(`${group}/${name}`);
+    if ((result.numFailedTests ?? 0) + (result.numFailedTestSuites ?? 0) > 0)
+      failedSuites.push(`${group}/${name}`);
   }
 }
 if (failedSuites.length > 0) console.log(`failures in: ${failedSuites.join(', ')}`);
