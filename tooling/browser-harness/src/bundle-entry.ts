@@ -56,12 +56,22 @@ async function describeMessages(messages: Message[], kind: 'error' | 'warning'):
   return formatted.join('\n').trim();
 }
 
+/** What {@link bundleEntry} produced. */
+export interface EntryBundle {
+  /** The ES module, with its source map inline. */
+  code: string;
+  /** The same source map as JSON text, for mapping stacks in Node. */
+  sourceMap: string;
+  /** The directory the source map's `sources` are relative to. */
+  sourceRoot: string;
+}
+
 /**
  * Bundles `entry` (a .ts/.js module) into one in-memory ES module for the browser, resolving workspace
  * packages from their TypeScript sources through the `@mav/source` condition, with an inline source map.
  * Throws an `Error` carrying esbuild's messages when bundling fails.
  */
-export async function bundleEntry(entry: string): Promise<string> {
+export async function bundleEntry(entry: string): Promise<EntryBundle> {
   let result: Awaited<ReturnType<typeof build>>;
   try {
     result = await build({
@@ -74,7 +84,8 @@ export async function bundleEntry(entry: string): Promise<string> {
       platform: 'browser',
       target: 'es2022',
       conditions: ['@mav/source', 'browser', 'module', 'import'],
-      sourcemap: 'inline',
+      // 'both': inline for DevTools, and a separate map file (not written) for mapping stacks in Node.
+      sourcemap: 'both',
       plugins: [nodeBuiltinsPlugin],
       logLevel: 'silent',
     });
@@ -88,7 +99,11 @@ export async function bundleEntry(entry: string): Promise<string> {
           : String(error);
     throw new Error(`runInBrowser: esbuild could not bundle ${entry}:\n${details}`, { cause: error });
   }
-  const output = (result.outputFiles ?? []).find((file) => file.path.endsWith('.js'));
-  if (output === undefined) throw new Error(`runInBrowser: esbuild produced no JavaScript for ${entry}`);
-  return output.text;
+  const outputs = result.outputFiles ?? [];
+  const code = outputs.find((file) => file.path.endsWith('.js'));
+  const sourceMap = outputs.find((file) => file.path.endsWith('.js.map'));
+  if (code === undefined || sourceMap === undefined) {
+    throw new Error(`runInBrowser: esbuild produced no JavaScript for ${entry}`);
+  }
+  return { code: code.text, sourceMap: sourceMap.text, sourceRoot: dirname(entry) };
 }

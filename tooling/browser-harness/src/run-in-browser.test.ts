@@ -59,6 +59,14 @@ describe('runInBrowser', () => {
     const failure = runInBrowser({ entry: fixture('throws.ts'), args: { code: 417 } });
     await expect(failure).rejects.toThrow(/RangeError: deliberate failure with code 417/);
     await expect(failure).rejects.toThrow(/failDeliberately/);
+    // Stack frames point at the original TypeScript (line 2 of the fixture throws), not at the bundle.
+    await expect(failure).rejects.toThrow(/test-fixtures\/throws\.ts:2:\d+/);
+  });
+
+  it('maps stack frames inside workspace packages back to their TypeScript sources', async () => {
+    const failure = runInBrowser({ entry: fixture('workspace-throws.ts'), webgpu: false });
+    await expect(failure).rejects.toThrow(/RangeError: seed must be a safe non-negative integer/);
+    await expect(failure).rejects.toThrow(/packages\/tensor\/src\/random-stream\.ts:\d+:\d+/);
   });
 
   it('rejects with esbuild messages when the entry cannot be bundled', async () => {

@@ -1,6 +1,7 @@
 import { isAbsolute } from 'node:path';
 import { type Browser, errors as playwrightErrors } from 'playwright-core';
 import { bundleEntry } from './bundle-entry.js';
+import { BundleSourceMap } from './bundle-source-map.js';
 import { launchChromium } from './chromium.js';
 import { type StaticServer, serveStatic } from './serve-static.js';
 
@@ -119,6 +120,11 @@ export async function runInBrowser<T = unknown>(
   const deadline = Date.now() + timeoutMs;
   const remaining = (): number => Math.max(1, deadline - Date.now());
   const logs: string[] = [];
+  // Replaced by a source-map lookup once the bundle exists: stacks then name the original .ts files.
+  let mapText = (text: string): string => text;
+  const log = (line: string): void => {
+    logs.push(mapText(line));
+  };
   const timeoutError = (stage: string): Error =>
     new Error(
       `runInBrowser: ${options.entry} did not finish within ${timeoutMs} ms (while ${stage}).\n` +
@@ -133,6 +139,12 @@ export async function runInBrowser<T = unknown>(
 
   const run = async (): Promise<RunInBrowserResult<T>> => {
     const bundle = await bundleEntry(options.entry);
+    const sourceMap = new BundleSourceMap({
+      sourceMap: bundle.sourceMap,
+      sourceRoot: bundle.sourceRoot,
+      bundleUrlPath: `${harnessPrefix}entry.js`,
+    });
+    mapText = (text) => sourceMap.mapText(text);
     const argsJson = JSON.stringify(options.args ?? null);
     if (finished) throw timeoutError(stage);
 
@@ -142,7 +154,7 @@ export async function runInBrowser<T = unknown>(
       files: {
         [`${harnessPrefix}index.html`]: pageHtml(options.html ?? ''),
         [`${harnessPrefix}runner.js`]: runnerScript,
-        [`${harnessPrefix}entry.js`]: bundle,
+        [`${harnessPrefix}entry.js`]: bundle.code,
         [`${harnessPrefix}args.json`]: argsJson,
       },
     });
@@ -162,13 +174,13 @@ export async function runInBrowser<T = unknown>(
     browser = launchedBrowser;
 
     const page = await browser.newPage();
-    page.on('console', (message) => logs.push(`[${message.type()}] ${message.text()}`));
-    page.on('pageerror', (error) => logs.push(`[pageerror] ${error.stack ?? error.message}`));
+    page.on('console', (message) => log(`[${message.type()}] ${message.text()}`));
+    page.on('pageerror', (error) => log(`[pageerror] ${error.stack ?? error.message}`));
     page.on('requestfailed', (request) =>
-      logs.push(`[requestfailed] ${request.url()}: ${request.failure()?.errorText ?? 'unknown error'}`),
+      log(`[requestfailed] ${request.url()}: ${request.failure()?.errorText ?? 'unknown error'}`),
     );
     page.on('response', (response) => {
-      if (response.status() >= 400) logs.push(`[http ${response.status()}] ${response.url()}`);
+      if (response.status() >= 400) log(`[http ${response.status()}] ${response.url()}`);
     });
     const crashed = new Promise<never>((_, reject) => {
       page.once('crash', () =>
@@ -211,7 +223,7 @@ export async function runInBrowser<T = unknown>(
 
     if (!outcome.ok) {
       throw new Error(
-        `runInBrowser: ${options.entry} threw in the page:\n${outcome.error}\nLast logs:\n${lastLogs(logs)}`,
+        `runInBrowser: ${options.entry} threw in the page:\n${mapText(outcome.error)}\nLast logs:\n${lastLogs(logs)}`,
       );
     }
     const value = (outcome.valueJson === undefined ? undefined : JSON.parse(outcome.valueJson)) as T;
