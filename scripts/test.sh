@@ -10,7 +10,7 @@ rm -rf packages/*/test-results apps/*/test-results tooling/*/test-results
 status=0
 pnpm exec biome ci . || status=1
 # Two tasks at a time: the machines have 2 cores, and browser and ONNX tests are CPU-bound.
-pnpm exec turbo run typecheck build test --concurrency=2 --continue || status=1
+pnpm exec turbo run lint typecheck build test --concurrency=2 --continue || status=1
 
 node scripts/test-summary.mjs || status=1
 exit "$status"
