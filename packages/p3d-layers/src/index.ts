@@ -35,8 +35,29 @@ export {
 } from './layers/timestep-embedding.js';
 export { type UpsampleOptions, upsample } from './layers/upsample.js';
 export {
+  type BuildUNetOptions,
+  type BuiltUNet,
+  buildUNet,
+  type InitUNetWeightsOptions,
+  initUNetWeights,
+  unetFlops,
+  unetParameterCount,
+  unetParameterSpecs,
+} from './unet/build-unet.js';
+export { declareUNet, type UNetShape, unetInputNames, unetOutputName } from './unet/declare-unet.js';
+export { type InflateOptions, inflate } from './unet/inflate.js';
+export {
+  imageConfigOf,
+  type ResolvedUNetConfig,
+  resolveUNetConfig,
+  type UNetConfig,
+} from './unet/unet-config.js';
+export { smallVideoUNetConfig } from './unet/unet-presets.js';
+export { type CheckWeightsOptions, checkWeights } from './weights/check-weights.js';
+export {
   fillIdentity,
   type InitParametersOptions,
   initParameters,
   parameterStream,
 } from './weights/init-parameters.js';
+export { SafetensorsError, WeightMismatchError, type WeightShapeMismatch } from './weights/weight-errors.js';
