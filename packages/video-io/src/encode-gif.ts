@@ -12,10 +12,19 @@
  */
 
 import { throwIfAborted } from '@mav/tensor';
-import { applyPalette, GIFEncoder, type GifPalette, quantize } from 'gifenc';
+import type { GifPalette } from 'gifenc';
+import * as gifencNamespace from 'gifenc';
 import { type EncodeOptions, yieldToEventLoop } from './encode-options.js';
 import { checkWritable } from './frame-padding.js';
 import type { VideoFrames } from './video-frames.js';
+
+// gifenc's "module" build has named exports, its CommonJS "main" (what Node's ESM loader gets) only a
+// module.exports object without statically detectable names: take whichever this environment gave us.
+type Gifenc = typeof gifencNamespace;
+const gifenc: Gifenc =
+  'quantize' in gifencNamespace
+    ? gifencNamespace
+    : (gifencNamespace as unknown as { default: Gifenc }).default;
 
 /** Options of `encodeGif`. */
 export interface EncodeGifOptions extends EncodeOptions {
@@ -66,7 +75,7 @@ function samplePalette(frames: VideoFrames, sampleFrames: number): GifPalette {
       }
     }
   }
-  return quantize(sample.subarray(0, target), 256, { format: 'rgb444' });
+  return gifenc.quantize(sample.subarray(0, target), 256, { format: 'rgb444' });
 }
 
 /** Encodes frames as an animated GIF (see the module comment for how lossy that is). */
@@ -79,11 +88,11 @@ export async function encodeGif(frames: VideoFrames, options: EncodeGifOptions =
   throwIfAborted(signal, 'GIF encoding');
   const palette = samplePalette(frames, paletteSampleFrames);
   const delays = gifFrameDelays(frames.numFrames, frames.fps);
-  const gif = GIFEncoder();
+  const gif = gifenc.GIFEncoder();
   const rgba = new Uint8Array(frames.width * frames.height * 4);
   for (let index = 0; index < frames.numFrames; index++) {
     throwIfAborted(signal, 'GIF encoding');
-    const indexed = applyPalette(rgbToRgba(frames.frame(index).data, rgba), palette, 'rgb444');
+    const indexed = gifenc.applyPalette(rgbToRgba(frames.frame(index).data, rgba), palette, 'rgb444');
     gif.writeFrame(indexed, frames.width, frames.height, {
       // The palette is global (written with frame 0); passing it again would add a local table per frame.
       ...(index === 0 ? { palette, repeat } : {}),

@@ -1,7 +1,7 @@
 /**
  * Resizing of RGB images and clips to the size a model wants, done in our code so that Node and browser
- * readers give the same pixels. The filter is a triangle (bilinear) whose support widens by the scale
- * factor when shrinking — area-like antialiasing, as in Pillow's BILINEAR — applied separably.
+ * readers give the same pixels. Shrinking averages areas (no aliasing), enlarging interpolates linearly;
+ * both are applied separably (rows, then columns).
  */
 import { type RgbImage, VideoFrames } from './video-frames.js';
 
@@ -26,7 +26,9 @@ interface Taps {
   readonly maxTaps: number;
 }
 
-// Weights for resampling `sourceLength` samples, of which [cropStart, cropStart+cropLength) is used, to `targetLength`.
+// Weights for resampling `sourceLength` samples, of which [cropStart, cropStart+cropLength) is used, to
+// `targetLength`. Shrinking: area weights (each source pixel counts by how much of it the target pixel
+// covers, like OpenCV's INTER_AREA). Enlarging: linear interpolation between the two nearest pixels.
 function computeTaps(
   cropStart: number,
   cropLength: number,
@@ -34,19 +36,22 @@ function computeTaps(
   sourceLength: number,
 ): Taps {
   const scale = cropLength / targetLength;
-  const support = Math.max(1, scale);
-  const maxTaps = Math.ceil(support) * 2 + 1;
+  const maxTaps = Math.ceil(scale) + 2;
   const starts = new Int32Array(targetLength);
   const counts = new Int32Array(targetLength);
   const weights = new Float32Array(targetLength * maxTaps);
   for (let target = 0; target < targetLength; target++) {
     const center = cropStart + (target + 0.5) * scale;
-    const first = Math.max(0, Math.floor(center - support));
-    const last = Math.min(sourceLength - 1, Math.ceil(center + support));
+    const half = Math.max(scale, 1) / 2;
+    const first = Math.max(0, Math.floor(center - half - (scale > 1 ? 0 : 0.5)));
+    const last = Math.min(sourceLength - 1, Math.ceil(center + half + (scale > 1 ? 0 : 0.5)));
     let total = 0;
     let count = 0;
     for (let source = first; source <= last && count < maxTaps; source++) {
-      const weight = Math.max(0, 1 - Math.abs((source + 0.5 - center) / support));
+      const weight =
+        scale > 1
+          ? Math.max(0, Math.min(source + 1, center + half) - Math.max(source, center - half))
+          : Math.max(0, 1 - Math.abs(source + 0.5 - center));
       weights[target * maxTaps + count] = weight;
       total += weight;
       count++;

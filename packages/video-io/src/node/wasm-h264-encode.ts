@@ -26,7 +26,11 @@ export async function encodeMp4WithWasm(options: WasmEncodeOptions): Promise<Uin
   checkWritable(options.frames, 'MP4', 2);
   throwIfAborted(signal, 'MP4 encoding');
   const frames = padFramesToEven(options.frames);
-  const { createH264MP4Encoder } = await import('h264-mp4-encoder');
+  // A CommonJS package: its functions may sit on the namespace or only on `default`, depending on the loader.
+  const module = await import('h264-mp4-encoder');
+  const createH264MP4Encoder =
+    module.createH264MP4Encoder ??
+    (module as unknown as { default: typeof module }).default.createH264MP4Encoder;
   const encoder = await createH264MP4Encoder();
   try {
     encoder.width = frames.width;
