@@ -60,4 +60,12 @@ export {
   initParameters,
   parameterStream,
 } from './weights/init-parameters.js';
+export { type LoadUNetWeightsOptions, loadUNetWeights } from './weights/load-weights.js';
+export {
+  defaultMaxHeaderBytes,
+  type ReadSafetensorsOptions,
+  readSafetensors,
+  type SafetensorsContents,
+  writeSafetensors,
+} from './weights/safetensors.js';
 export { SafetensorsError, WeightMismatchError, type WeightShapeMismatch } from './weights/weight-errors.js';
