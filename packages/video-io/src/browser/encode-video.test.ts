@@ -27,6 +27,8 @@ interface PageResult {
   apngBase64: string;
   stillMatches: boolean;
   corruptImageError: string;
+  truncatedVideoError: string;
+  abortedEncodeError: string;
 }
 
 const clip = { width: 128, height: 128, numFrames: 76, fps: 25 };
@@ -79,5 +81,10 @@ describe('browser entry in headless Chromium', () => {
   it('readImage decodes a PNG losslessly and types a corrupt one', () => {
     expect(page.stillMatches).toBe(true);
     expect(page.corruptImageError).toBe('CorruptInputError');
+  });
+
+  it('a truncated MP4/WebM gives CorruptInputError in the page, an aborted encode AbortError', () => {
+    expect(page.truncatedVideoError).toBe('CorruptInputError');
+    expect(page.abortedEncodeError).toBe('AbortError');
   });
 });
