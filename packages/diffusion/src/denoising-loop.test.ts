@@ -296,6 +296,16 @@ describe('denoise', () => {
     });
     expect([...sample.data]).toEqual([2, -2, 1]);
     expect([...initialNoise.data]).toEqual([1, -1, 0.5]);
+    await expect(
+      denoise({
+        session: recordingSession(),
+        scheduler,
+        model,
+        numInferenceSteps: 3,
+        initialNoise,
+        dims: [3, 1],
+      }),
+    ).rejects.toThrow(RangeError);
   });
 
   it('names the problem when the model output does not match the sample', async () => {

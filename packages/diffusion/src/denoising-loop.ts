@@ -118,6 +118,15 @@ export async function denoise(options: DenoiseOptions): Promise<DenoiseResult> {
   if (options.initialNoise !== undefined && options.initialNoise.dtype !== 'float32') {
     throw new TypeError(`initialNoise must be float32, got ${options.initialNoise.dtype}.`);
   }
+  if (
+    options.initialNoise !== undefined &&
+    options.dims !== undefined &&
+    options.dims.join() !== options.initialNoise.dims.join()
+  ) {
+    throw new RangeError(
+      `dims [${options.dims.join(', ')}] differ from initialNoise ${options.initialNoise.toString()}; give one of them.`,
+    );
+  }
   const batch = dims[0]!;
   const sampleSize = dims.reduce((product, dim) => product * dim, 1);
   throwIfAborted(signal, `Denoising (${stage})`);
@@ -149,8 +158,12 @@ export async function denoise(options: DenoiseOptions): Promise<DenoiseResult> {
     if (guidance) {
       checkGuidance(guidance);
       for (const name of Object.keys(guidance.conditionalFeeds)) {
-        const conditional = await guidance.conditionalFeeds[name]!.toHost();
-        const unconditional = await guidance.unconditionalFeeds[name]!.toHost();
+        const conditionalFeed = guidance.conditionalFeeds[name]!;
+        const unconditionalFeed = guidance.unconditionalFeeds[name]!;
+        const conditional = await conditionalFeed.toHost();
+        if (conditional !== conditionalFeed) own(conditional);
+        const unconditional = await unconditionalFeed.toHost();
+        if (unconditional !== unconditionalFeed) own(unconditional);
         constantFeeds[name] = own(concatenateBatch(unconditional, conditional));
       }
     }

@@ -25,7 +25,7 @@ export class EulerAncestralDiscreteScheduler extends SigmaScheduler {
 
   step(options: SchedulerStepOptions): SchedulerStepResult {
     const random = this.requireRandom(options);
-    const { sigma, sigmaNext, predOriginalSample } = this.denoise(options);
+    const { sigma, sigmaNext, predOriginalSample } = this.estimateOriginal(options);
     const { sample } = options;
     const sigmaUp = Math.min(
       sigmaNext,

@@ -23,7 +23,7 @@ export class EulerDiscreteScheduler extends SigmaScheduler {
   }
 
   step(options: SchedulerStepOptions): SchedulerStepResult {
-    const { sigma, sigmaNext, predOriginalSample } = this.denoise(options);
+    const { sigma, sigmaNext, predOriginalSample } = this.estimateOriginal(options);
     const { sample } = options;
     const prevSample = new Float32Array(sample.length);
     const stepSize = sigmaNext - sigma;

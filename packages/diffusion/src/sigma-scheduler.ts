@@ -82,7 +82,7 @@ export abstract class SigmaScheduler extends BaseScheduler {
   }
 
   /** σ now, σ next, and x̂_0 from the model's output for `options.sample`. */
-  protected denoise(options: SchedulerStepOptions): {
+  protected estimateOriginal(options: SchedulerStepOptions): {
     sigma: number;
     sigmaNext: number;
     predOriginalSample: Float32Array;
