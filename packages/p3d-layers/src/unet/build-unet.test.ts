@@ -209,6 +209,53 @@ describe('buildUNet', () => {
     }
   });
 
+  it('takes the interpolation and super-resolution inputs, and each one changes the output', async () => {
+    const config: UNetConfig = {
+      ...tinyConfig,
+      frameConditioningChannels: 4,
+      lowResolution: { channels: 3 },
+      conditioning: { tokenDim: 5, tokenLength: 2 },
+    };
+    const built = buildUNet({
+      config,
+      weights: initUNetWeights({ config, seed: 4, temporalInit: 'random' }),
+      numFrames: 2,
+    });
+    expect(built.inputs.map((input) => input.name)).toEqual([
+      'sample',
+      'frame_conditioning',
+      'low_res_sample',
+      'timestep',
+      'fps',
+      'conditioning_tokens',
+      'noise_level',
+    ]);
+    const feeds: Record<string, Tensor> = {
+      sample: normal([1, 3, 2, 8, 8], 5),
+      frame_conditioning: normal([1, 4, 2, 8, 8], 6),
+      low_res_sample: normal([1, 3, 2, 8, 8], 7),
+      timestep: new Tensor({ dtype: 'float32', dims: [1], data: [100] }),
+      fps: new Tensor({ dtype: 'float32', dims: [1], data: [6] }),
+      conditioning_tokens: normal([1, 2, 5], 8),
+      noise_level: new Tensor({ dtype: 'float32', dims: [1], data: [20] }),
+    };
+    const session = await (await nodeBackend()).createSession(built.modelBytes);
+    try {
+      const base = (await session.run(feeds)).model_output!.data as Float32Array;
+      for (const [name, changed] of [
+        ['frame_conditioning', normal([1, 4, 2, 8, 8], 9)],
+        ['low_res_sample', normal([1, 3, 2, 8, 8], 10)],
+        ['conditioning_tokens', normal([1, 2, 5], 11)],
+        ['noise_level', new Tensor({ dtype: 'float32', dims: [1], data: [700] })],
+      ] as const) {
+        const output = (await session.run({ ...feeds, [name]: changed })).model_output!.data as Float32Array;
+        expect(maxAbsDiff(output, base), name).toBeGreaterThan(1e-3);
+      }
+    } finally {
+      await session.release();
+    }
+  });
+
   it('rejects inconsistent configs naming the field', () => {
     expect(() => resolveUNetConfig({ ...tinyConfig, attentionHeads: 3 })).toThrow(/attentionHeads/);
     expect(() => resolveUNetConfig({ ...tinyConfig, attentionLevels: [2] })).toThrow(/attentionLevels\[0\]/);
