@@ -177,6 +177,14 @@ export function createOnnxruntimeNodeBackend(
         session = await runtime.InferenceSession.create(model, {
           executionProviders: executionProviders as OrtNode.InferenceSession.ExecutionProviderConfig[],
           graphOptimizationLevel: sessionOptions.graphOptimizationLevel ?? 'all',
+          ...(sessionOptions.externalData === undefined
+            ? {}
+            : {
+                externalData: sessionOptions.externalData.map((file) => ({
+                  path: file.path,
+                  data: file.data,
+                })),
+              }),
           ...(options.threads === undefined
             ? {}
             : { intraOpNumThreads: options.threads, interOpNumThreads: 1 }),

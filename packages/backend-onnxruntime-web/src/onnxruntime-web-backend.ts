@@ -152,6 +152,14 @@ export function createOnnxruntimeWebBackend(options: OnnxruntimeWebBackendOption
         session = await runtime.InferenceSession.create(model, {
           executionProviders: [provider],
           graphOptimizationLevel: sessionOptions.graphOptimizationLevel ?? 'all',
+          ...(sessionOptions.externalData === undefined
+            ? {}
+            : {
+                externalData: sessionOptions.externalData.map((file) => ({
+                  path: file.path,
+                  data: file.data,
+                })),
+              }),
           ...(outputLocation === 'cpu' ? {} : { preferredOutputLocation: outputLocation }),
         });
       } catch (error) {

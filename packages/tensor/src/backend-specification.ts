@@ -34,6 +34,17 @@ export interface SessionOptions {
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
   /** A label for messages and profiling (e.g. the cascade stage). */
   label?: string;
+  /**
+   * Weights stored outside the model (ONNX external data, for models over protobuf's 2 GB limit): each
+   * entry gives the file name the model refers to (`location` in its initializers) and the file's bytes.
+   */
+  externalData?: readonly ExternalDataFile[];
+}
+
+/** One external-data file of a model: the name the model refers to, and its bytes. */
+export interface ExternalDataFile {
+  readonly path: string;
+  readonly data: Uint8Array;
 }
 
 /** Options of `Session.run`. */

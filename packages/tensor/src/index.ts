@@ -8,6 +8,7 @@ export type {
   Backend,
   BackendCapabilities,
   BackendSpecificationVersion,
+  ExternalDataFile,
   RunOptions,
   Session,
   SessionOptions,

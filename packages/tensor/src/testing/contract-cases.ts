@@ -1,4 +1,4 @@
-import { node } from '@mav/onnx-proto';
+import { littleEndianBytes, node, onnxDataType } from '@mav/onnx-proto';
 import { AbortError, DisposedError, ModelLoadError, SessionInputError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import type { ConformanceCase } from './conformance-case.js';
@@ -10,7 +10,7 @@ import {
   f32,
   graphModel,
 } from './conformance-context.js';
-import { binary, unary } from './reference-math.js';
+import { binary, matMul, unary } from './reference-math.js';
 
 /** A model with inputs x [2, 3] (float32) and s [1] (float32), outputs sum = x + s and twice = 2x. */
 function twoOutputModel(): Uint8Array {
@@ -125,6 +125,42 @@ export const contractCases: readonly ConformanceCase[] = [
         isInputError(undefined),
         'SessionInputError for an unknown fetch',
       );
+    },
+  },
+  {
+    name: 'weights from an external-data file',
+    ops: ['MatMul'],
+    async run(context) {
+      // y = x · W with W stored outside the model, as for models over protobuf's 2 GB limit.
+      const x = context.randomTensor([2, 4]);
+      const w = context.randomTensor([4, 3]);
+      const bytes = littleEndianBytes(Float32Array.from(w.reference.data));
+      const file = new Uint8Array(16 + bytes.length);
+      file.set(bytes, 16);
+      const modelBytes = graphModel({
+        name: 'external-data',
+        nodes: [node({ opType: 'MatMul', inputs: ['x', 'w'], outputs: ['y'] })],
+        inputs: [f32('x', [2, 4])],
+        outputs: [f32('y', [2, 3])],
+        initializers: [
+          {
+            name: 'w',
+            dataType: onnxDataType('float32'),
+            dims: [4, 3],
+            dataLocation: 1,
+            externalData: [
+              { key: 'location', value: 'weights.bin' },
+              { key: 'offset', value: '16' },
+              { key: 'length', value: String(bytes.length) },
+            ],
+          },
+        ],
+      });
+      const session = await context.session(modelBytes, {
+        externalData: [{ path: 'weights.bin', data: file }],
+      });
+      const { y } = await session.run({ x: x.tensor });
+      await expectClose('external-data MatMul', y, matMul(x.reference, w.reference));
     },
   },
   {
