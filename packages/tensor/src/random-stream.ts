@@ -115,16 +115,18 @@ export class RandomStream {
   /** Fills `target` with the next standard normal values and returns it. */
   fillNormal(target: Float32Array): Float32Array {
     const start = this.#position;
-    for (let index = 0; index < target.length; index++) {
-      const position = start + index;
-      const even = position - (position & 1);
+    const end = start + target.length;
+    // Each Box–Muller pair (even position, odd position) shares one radius and one angle: compute them
+    // once per pair, and write whichever of the two values fall inside [start, end).
+    for (let even = start - (start & 1); even < end; even += 2) {
       const u1 = (this.#word(even) + 1) * TWO_POW_MINUS_32;
       const u2 = this.#word(even + 1) * TWO_POW_MINUS_32;
       const radius = Math.sqrt(-2 * deterministicLog(u1));
       const [sine, cosine] = deterministicSinCosTurns(u2);
-      target[index] = radius * ((position & 1) === 0 ? cosine : sine);
+      if (even >= start) target[even - start] = radius * cosine;
+      if (even + 1 < end) target[even + 1 - start] = radius * sine;
     }
-    this.#position += target.length;
+    this.#position = end;
     return target;
   }
 
