@@ -1,0 +1,43 @@
+import { Command, Option } from 'commander';
+import type { CliContext } from '../cli-context.js';
+import { addGenerationOptions, type GenerationFlags } from '../generation-options.js';
+import { choiceParser } from '../parse-options.js';
+import { inputSize, readVideoTensor } from '../read-inputs.js';
+import { runGeneration } from '../run-job.js';
+
+/** `mav extrapolate <video>`: continue a video forward in time, or backward. */
+export function extrapolateCommand(context: CliContext): Command {
+  const command = new Command('extrapolate')
+    .description('continue a video forward (or backward) in time')
+    .argument('<video>', 'video file (MP4, WebM, GIF, ...)')
+    .addOption(
+      new Option('--direction <direction>', 'forward or backward')
+        .argParser(choiceParser(['forward', 'backward'] as const, 'direction'))
+        .default('forward'),
+    )
+    .option('-p, --prompt <text>', 'what should happen next');
+  addGenerationOptions(command).action(
+    async (
+      videoPath: string,
+      flags: GenerationFlags & { prompt?: string; direction: 'forward' | 'backward' },
+    ) => {
+      await runGeneration(context, flags, async (cascade, jobOptions) => {
+        const { video, fps } = await readVideoTensor({
+          cwd: context.cwd,
+          path: videoPath,
+          size: inputSize(cascade),
+          ...(flags.frames === undefined ? {} : { maxFrames: flags.frames }),
+          signal: context.signal,
+        });
+        return cascade.extrapolateVideo({
+          ...jobOptions,
+          fps: jobOptions.fps ?? fps,
+          video,
+          direction: flags.direction,
+          ...(flags.prompt === undefined ? {} : { prompt: flags.prompt }),
+        });
+      });
+    },
+  );
+  return command;
+}

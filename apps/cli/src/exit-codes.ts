@@ -1,0 +1,39 @@
+/**
+ * The exit statuses of `mav`. Scripts can rely on them; they are listed in the app's README and in
+ * `mav --help`.
+ */
+export const exitCodes = {
+  /** The command did what was asked. */
+  ok: 0,
+  /** An unexpected failure (a bug, or an error no other status describes). */
+  internal: 1,
+  /** Bad arguments: an unknown command or option, a malformed number, an unknown format. */
+  usage: 2,
+  /** The model cannot be used: no manifest at the given place, a broken manifest, a file that fails to load. */
+  model: 3,
+  /** The backend asked for cannot run here (e.g. CUDA without its execution provider). */
+  backendUnavailable: 4,
+  /** An input file (image, video) is missing or does not decode. */
+  input: 5,
+  /** The output cannot be written (no encoder for the format, a path that cannot be created). */
+  output: 6,
+  /** The run would need more memory than the limit (fewer frames or a smaller --size help). */
+  memory: 7,
+  /** Interrupted by Ctrl-C (SIGINT) or SIGTERM; no output file is left behind. */
+  interrupted: 130,
+} as const;
+
+/** One of the statuses in {@link exitCodes}. */
+export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
+
+/** The table printed at the end of `mav --help`. */
+export const exitCodeHelp = `Exit status:
+  0    success
+  1    unexpected error
+  2    usage error (bad option value, unknown command, option or format)
+  3    model error (no manifest, invalid model files)
+  4    backend unavailable (e.g. --backend cuda without its provider)
+  5    input file missing or unreadable
+  6    output cannot be written
+  7    not enough memory for the run (try fewer --frames or a smaller --size)
+  130  interrupted (Ctrl-C); no partial output file is left`;

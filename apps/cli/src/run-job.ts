@@ -1,0 +1,180 @@
+/**
+ * The shared path of every generating command: check the output, pick the backend, load the model, run
+ * one cascade job with progress and Ctrl-C, and write the result atomically.
+ */
+import { randomInt } from 'node:crypto';
+import { relative } from 'node:path';
+import { MavError } from '@mav/tensor';
+import { framesFromModelOutput, resizeFrames, type VideoFrames } from '@mav/video-io';
+import { writeVideo } from '@mav/video-io/node';
+import { chooseBackend } from './backend-choice.js';
+import type { CascadeLike, JobOptions, JobResult } from './cascade-types.js';
+import type { CliContext } from './cli-context.js';
+import { CliError } from './cli-error.js';
+import { exitCodes } from './exit-codes.js';
+import { type GenerationFlags, stageSettingsFrom } from './generation-options.js';
+import { randomWeightsNotice, resolveModel } from './model-source.js';
+import { numberedPath, type OutputTarget, resolveOutputTarget } from './output-target.js';
+import type { StageName } from './parse-options.js';
+import { createProgressReporter, type ProgressReporter, progressModeFor } from './progress-reporter.js';
+import { formatSize, stopAfterForSize } from './resolution.js';
+
+/** Flags of the commands that only load a model (`info`, `bench`). */
+export type ModelFlags = Pick<GenerationFlags, 'backend' | 'threads' | 'model' | 'quiet'>;
+
+/** A loaded cascade with the reporter that shows its progress. */
+export interface LoadedCascade {
+  readonly cascade: CascadeLike;
+  readonly reporter: ProgressReporter;
+  readonly backendDescription: string;
+}
+
+/**
+ * Picks the backend (exit 4 when it cannot run) and loads the model (exit 3 when it cannot be used), then
+ * calls `use` and disposes of the cascade whatever happens.
+ */
+export async function withCascade<T>(
+  context: CliContext,
+  flags: ModelFlags,
+  use: (loaded: LoadedCascade) => Promise<T>,
+): Promise<T> {
+  const reporter = createProgressReporter(
+    progressModeFor(context.stderr, flags.quiet ?? false),
+    context.stderr,
+  );
+  try {
+    const selection = resolveModel({
+      ...(flags.model === undefined ? {} : { model: flags.model }),
+      cwd: context.cwd,
+      env: context.env,
+      ...(context.defaultManifestPath === undefined
+        ? {}
+        : { defaultManifestPath: context.defaultManifestPath }),
+    });
+    const chosen = await chooseBackend({
+      choice: flags.backend,
+      ...(flags.threads === undefined ? {} : { threads: flags.threads }),
+    });
+    if (selection.kind === 'random' && selection.origin === 'fallback')
+      context.stderr.write(`${randomWeightsNotice}\n`);
+    reporter.note(
+      `model: ${selection.kind === 'random' ? `random weights (${selection.preset})` : selection.directory}; backend: ${chosen.description}`,
+    );
+    let cascade: CascadeLike;
+    try {
+      cascade = await context.loadModel({ selection, backend: chosen.backend, signal: context.signal });
+    } catch (error) {
+      if (error instanceof CliError) throw error;
+      if (MavError.isInstance(error) && /aborted|backend/.test(error.code)) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      throw new CliError(exitCodes.model, `model error: ${message.split('\n')[0]}`, { cause: error });
+    }
+    try {
+      return await use({ cascade, reporter, backendDescription: chosen.description });
+    } finally {
+      await cascade.dispose();
+    }
+  } finally {
+    reporter.stop();
+  }
+}
+
+/** The job options that come from the shared flags, with progress wired to `reporter`. */
+export function jobOptionsFrom(
+  context: CliContext,
+  flags: GenerationFlags,
+  cascade: CascadeLike,
+  reporter: ProgressReporter,
+): JobOptions & { seed: number } {
+  const stages = stageSettingsFrom(flags);
+  const stopAfter =
+    flags.size === undefined ? undefined : stopAfterForSize(cascade.describe().stages, flags.size);
+  return {
+    seed: flags.seed ?? randomInt(0, 2 ** 31),
+    ...(flags.fps === undefined ? {} : { fps: flags.fps }),
+    ...(flags.frames === undefined ? {} : { numFrames: flags.frames }),
+    ...(stages === undefined ? {} : { stages }),
+    ...(stopAfter === undefined ? {} : { stopAfter: stopAfter as StageName }),
+    signal: context.signal,
+    onProgress: (event) => reporter.stage(event),
+  };
+}
+
+/** What was written. */
+export interface WrittenVideo {
+  readonly path: string;
+  readonly numFrames: number;
+  readonly width: number;
+  readonly height: number;
+  readonly fps: number;
+}
+
+/** Converts a job result to frames at the asked size and writes it atomically to `target`. */
+export async function writeResult(
+  context: CliContext,
+  options: {
+    readonly result: JobResult;
+    readonly target: OutputTarget;
+    readonly flags: GenerationFlags;
+    readonly reporter: ProgressReporter;
+  },
+): Promise<WrittenVideo> {
+  const { result, target, flags } = options;
+  let frames: VideoFrames = framesFromModelOutput({ tensor: result.video, fps: flags.fps ?? result.fps });
+  result.video.dispose();
+  if (
+    flags.size !== undefined &&
+    (frames.width !== flags.size.width || frames.height !== flags.size.height)
+  ) {
+    frames = resizeFrames(frames, { width: flags.size.width, height: flags.size.height, fit: 'cover' });
+  }
+  const written = await writeVideo({
+    frames,
+    path: target.path,
+    format: target.format,
+    signal: context.signal,
+  });
+  const summary: WrittenVideo = {
+    path: written.path,
+    numFrames: written.numFrames,
+    width: written.width,
+    height: written.height,
+    fps: frames.fps,
+  };
+  return summary;
+}
+
+/** `wrote out.mp4: 76 frames, 64x64, 8 fps (seed 12)` */
+export function describeWritten(context: CliContext, video: WrittenVideo, seed: number): string {
+  const shown = relative(context.cwd, video.path) || video.path;
+  return `wrote ${shown.startsWith('..') ? video.path : shown}: ${video.numFrames} frames, ${formatSize(video)}, ${Number(video.fps.toFixed(3))} fps (seed ${seed})`;
+}
+
+/**
+ * Runs one job (`run` gets the cascade and the job options) and writes its video(s): one result to the
+ * output path, several to numbered paths (`out-1.mp4`, ...). Prints one line per file unless quiet.
+ */
+export async function runGeneration(
+  context: CliContext,
+  flags: GenerationFlags,
+  run: (cascade: CascadeLike, jobOptions: JobOptions & { seed: number }) => Promise<JobResult | JobResult[]>,
+): Promise<void> {
+  const target = resolveOutputTarget({
+    output: flags.output,
+    ...(flags.format === undefined ? {} : { format: flags.format }),
+    cwd: context.cwd,
+  });
+  await withCascade(context, flags, async ({ cascade, reporter }) => {
+    const jobOptions = jobOptionsFrom(context, flags, cascade, reporter);
+    const outcome = await run(cascade, jobOptions);
+    const results = Array.isArray(outcome) ? outcome : [outcome];
+    const lines: string[] = [];
+    for (const [index, result] of results.entries()) {
+      const path = results.length === 1 && !Array.isArray(outcome) ? target : numberedPath(target, index + 1);
+      const written = await writeResult(context, { result, target: path, flags, reporter });
+      lines.push(describeWritten(context, written, jobOptions.seed));
+    }
+    reporter.stop();
+    if (!flags.quiet) for (const line of lines) context.stdout.write(`${line}\n`);
+  });
+}
