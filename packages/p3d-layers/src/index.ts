@@ -35,6 +35,36 @@ export {
 } from './layers/timestep-embedding.js';
 export { type UpsampleOptions, upsample } from './layers/upsample.js';
 export {
+  type BuildTransformerOptions,
+  type BuiltTransformer,
+  buildTransformer,
+  initTransformerWeights,
+  type TransformerNetwork,
+  transformerFlops,
+  transformerParameterCount,
+  transformerParameterSpecs,
+} from './transformer/build-transformer.js';
+export { declarePrior, priorNames } from './transformer/diffusion-prior.js';
+export { declareImageEncoder, imageEncoderNames } from './transformer/image-encoder.js';
+export { type LayerNormOptions, layerNorm } from './transformer/layer-norm.js';
+export { declareTextEncoder, textEncoderNames } from './transformer/text-encoder.js';
+export {
+  batchedVector,
+  quickGelu,
+  selectPosition,
+  selfAttention,
+  type TransformerBlockOptions,
+  transformerBlock,
+} from './transformer/transformer-block.js';
+export {
+  type ImageEncoderConfig,
+  type PriorConfig,
+  resolveImageEncoderConfig,
+  resolvePriorConfig,
+  resolveTextEncoderConfig,
+  type TextEncoderConfig,
+} from './transformer/transformer-config.js';
+export {
   type BuildUNetOptions,
   type BuiltUNet,
   buildUNet,

@@ -1,0 +1,151 @@
+import {
+  checkWeights,
+  readSafetensors,
+  SafetensorsError,
+  transformerParameterSpecs,
+  unetParameterSpecs,
+  WeightMismatchError,
+} from '@mav/p3d-layers';
+import type { Tensor } from '@mav/tensor';
+import { ManifestError } from '../errors.js';
+import { type ModelManifest, type StageName, stageNames } from '../manifest/manifest-schema.js';
+import { resolveModelPath } from '../manifest/model-path.js';
+import { type ModelFileSource, sha256Hex } from './model-file-source.js';
+
+/** Weights of every stage of a manifest, by stage, checked against the stage's network config. */
+export type StageWeights = Partial<Record<StageName, Record<string, Tensor>>>;
+
+/** What `loadModelFiles` returns. */
+export interface LoadedModelFiles {
+  /** The parsed `tokenizer.json`. */
+  tokenizerJson: object;
+  weights: StageWeights;
+  /** Bytes of every weight file (the memory estimate counts them). */
+  weightBytes: Partial<Record<StageName, number>>;
+}
+
+/** Reads a file through the source and checks its SHA-256 against the manifest. */
+async function readVerified(
+  source: ModelFileSource,
+  file: string,
+  sha256: string,
+  path: string,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
+  const normalised = resolveModelPath(file, path);
+  const bytes = await source.read(normalised, signal ? { signal } : {});
+  const actual = await sha256Hex(bytes);
+  if (actual !== sha256) {
+    throw new ManifestError(
+      'sha256-mismatch',
+      `${path}: '${file}' has SHA-256 ${actual}, the manifest says ${sha256}. The file is damaged or belongs to another model.`,
+      {
+        path: path.replace(/\.file$/, '.sha256'),
+        file,
+      },
+    );
+  }
+  return bytes;
+}
+
+/** The parameter specs of a stage's network. */
+export function stageParameterSpecs(manifest: ModelManifest, stage: StageName) {
+  const entry = manifest.stages[stage];
+  if (entry === undefined) throw new RangeError(`The manifest has no stage '${stage}'.`);
+  switch (stage) {
+    case 'textEncoder':
+      return transformerParameterSpecs({ kind: 'textEncoder', config: manifest.stages.textEncoder.network });
+    case 'imageEncoder':
+      return transformerParameterSpecs({
+        kind: 'imageEncoder',
+        config: manifest.stages.imageEncoder!.network,
+      });
+    case 'prior':
+      return transformerParameterSpecs({ kind: 'prior', config: manifest.stages.prior.network });
+    default:
+      return unetParameterSpecs((entry as { network: Parameters<typeof unetParameterSpecs>[0] }).network);
+  }
+}
+
+/**
+ * Reads every file of a validated manifest through `source`: checks each SHA-256, parses the tokenizer and
+ * the safetensors files, and matches each stage's tensors to its network by name and shape. Every problem is a
+ * `ManifestError` ('missing-file', 'sha256-mismatch', 'invalid-tokenizer', 'invalid-weights').
+ */
+export async function loadModelFiles(
+  manifest: ModelManifest,
+  source: ModelFileSource,
+  signal?: AbortSignal,
+): Promise<LoadedModelFiles> {
+  const tokenizerBytes = await readVerified(
+    source,
+    manifest.tokenizer.file,
+    manifest.tokenizer.sha256,
+    'tokenizer.file',
+    signal,
+  );
+  let tokenizerJson: object;
+  try {
+    tokenizerJson = JSON.parse(new TextDecoder().decode(tokenizerBytes)) as object;
+  } catch (error) {
+    throw new ManifestError('invalid-tokenizer', `'${manifest.tokenizer.file}' is not valid JSON.`, {
+      path: 'tokenizer.file',
+      file: manifest.tokenizer.file,
+      cause: error,
+    });
+  }
+  const weights: StageWeights = {};
+  const weightBytes: Partial<Record<StageName, number>> = {};
+  for (const stage of stageNames) {
+    const entry = manifest.stages[stage];
+    if (entry === undefined) continue;
+    const tensors: Record<string, Tensor> = {};
+    let bytesTotal = 0;
+    for (const [index, file] of entry.weights.entries()) {
+      const path = `stages.${stage}.weights[${index}].file`;
+      const bytes = await readVerified(source, file.file, file.sha256, path, signal);
+      bytesTotal += bytes.byteLength;
+      try {
+        const contents = readSafetensors(bytes, { fileName: file.file });
+        for (const [name, tensor] of Object.entries(contents.tensors)) {
+          if (name in tensors) {
+            throw new ManifestError(
+              'invalid-weights',
+              `${path}: tensor '${name}' of '${file.file}' is also in an earlier weight file of stage ${stage}.`,
+              { path, file: file.file },
+            );
+          }
+          tensors[name] = tensor;
+        }
+      } catch (error) {
+        if (ManifestError.isInstance(error)) throw error;
+        if (SafetensorsError.isInstance(error)) {
+          throw new ManifestError('invalid-weights', `${path}: ${(error as Error).message}`, {
+            path,
+            file: file.file,
+            cause: error,
+          });
+        }
+        throw error;
+      }
+    }
+    try {
+      checkWeights({
+        specs: stageParameterSpecs(manifest, stage),
+        weights: tensors,
+        fileName: entry.weights.map((file) => file.file).join(' + '),
+      });
+    } catch (error) {
+      if (WeightMismatchError.isInstance(error)) {
+        throw new ManifestError('invalid-weights', `stages.${stage}.weights: ${(error as Error).message}`, {
+          path: `stages.${stage}.weights`,
+          cause: error,
+        });
+      }
+      throw error;
+    }
+    weights[stage] = tensors;
+    weightBytes[stage] = bytesTotal;
+  }
+  return { tokenizerJson, weights, weightBytes };
+}

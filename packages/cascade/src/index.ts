@@ -1,0 +1,66 @@
+export { Cascade, type CascadeComponents, type CascadeDescription } from './cascade.js';
+export type {
+  AnimateImageOptions,
+  CascadeResult,
+  ExtrapolateVideoOptions,
+  GenerateOptions,
+  InterpolateImagesOptions,
+  TextToVideoOptions,
+  VariationsOptions,
+  VideoStageName,
+} from './cascade-options.js';
+export { InsufficientMemoryError, ManifestError, type ManifestErrorReason } from './errors.js';
+export { type LoadedModelFiles, loadModelFiles, type StageWeights } from './files/load-model-files.js';
+export {
+  createMemorySource,
+  createUrlSource,
+  type ModelFileSource,
+  sha256Hex,
+} from './files/model-file-source.js';
+export { type LoadCascadeOptions, loadCascade } from './load-cascade.js';
+export { modelManifestJsonSchema } from './manifest/manifest-json-schema.js';
+export {
+  type ModelFile,
+  type ModelManifest,
+  manifestFormat,
+  manifestVersion,
+  modelManifestSchema,
+  type SchedulerManifest,
+  type StageName,
+  stageNames,
+} from './manifest/manifest-schema.js';
+export { resolveModelPath } from './manifest/model-path.js';
+export { manifestFiles, parseManifest } from './manifest/parse-manifest.js';
+export {
+  describeStages,
+  estimateTransformerBytes,
+  estimateUNetBytes,
+  type RunPlan,
+  type StageDescription,
+  type UNetRunShape,
+} from './memory-estimate.js';
+export { createScheduler } from './scheduler-factory.js';
+export { type BackendChoice, type StageBackends, StageRuntime } from './stage-runtime.js';
+export { type DecoderSampleOptions, DecoderStage } from './stages/decoder-stage.js';
+export { ImageEncoderStage } from './stages/image-encoder-stage.js';
+export {
+  type FillFramesOptions,
+  type InterpolateOptions,
+  type InterpolationConditioning,
+  InterpolationStage,
+} from './stages/interpolation-stage.js';
+export { type PriorSampleOptions, PriorStage } from './stages/prior-stage.js';
+export type {
+  SamplingOptions,
+  StageContext,
+  StageProgress,
+  StageRunOptions,
+} from './stages/stage-context.js';
+export { type SuperResolutionOptions, SuperResolutionStage } from './stages/super-resolution-stage.js';
+export { TextEncoderStage, type TextEncoding } from './stages/text-encoder-stage.js';
+export { PromptTokenizer, type PromptTokenizerOptions } from './tokenizer/prompt-tokenizer.js';
+export {
+  batchToFrames,
+  framesToBatch,
+  resizeBilinear,
+} from './video-ops.js';

@@ -1,0 +1,40 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { createRandomCascade } from '../testing/random-cascade.js';
+import { modelManifestJsonSchema } from './manifest-json-schema.js';
+
+const schemaFile = new URL('../../schema/model-manifest.schema.json', import.meta.url);
+
+describe('the published JSON Schema', () => {
+  it('is the one generated from the zod schema (run `pnpm --filter @mav/cascade schema` to update it)', async () => {
+    const generated = `${JSON.stringify(modelManifestJsonSchema(), null, 2)}\n`;
+    if (process.env.MAV_WRITE_SCHEMA === '1') await writeFile(schemaFile, generated);
+    expect(await readFile(schemaFile, 'utf8')).toBe(generated);
+  });
+
+  it('describes the manifest: required top-level fields and every stage', async () => {
+    const schema = JSON.parse(await readFile(schemaFile, 'utf8')) as {
+      required: string[];
+      properties: { stages: { properties: Record<string, unknown>; required: string[] } };
+    };
+    expect(schema.required).toEqual(
+      expect.arrayContaining(['format', 'version', 'name', 'clipEmbeddingDim', 'tokenizer', 'stages']),
+    );
+    expect(Object.keys(schema.properties.stages.properties).sort()).toEqual(
+      [
+        'decoder',
+        'imageEncoder',
+        'interpolation',
+        'prior',
+        'superResolutionHigh',
+        'superResolutionLow',
+        'textEncoder',
+      ].sort(),
+    );
+    expect(schema.properties.stages.required.sort()).toEqual(['decoder', 'prior', 'textEncoder']);
+    // The random cascade's manifest is a real instance: every key it uses is declared.
+    const { manifest } = await createRandomCascade({ seed: 0, preset: 'tiny' });
+    for (const key of Object.keys(manifest))
+      expect(Object.keys((schema as unknown as { properties: object }).properties)).toContain(key);
+  });
+});

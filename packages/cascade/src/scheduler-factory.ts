@@ -1,0 +1,30 @@
+import {
+  DdimScheduler,
+  DdpmScheduler,
+  DpmSolverMultistepScheduler,
+  EulerAncestralDiscreteScheduler,
+  EulerDiscreteScheduler,
+  type Scheduler,
+  type SchedulerOptions,
+} from '@mav/diffusion';
+import type { SchedulerManifest } from './manifest/manifest-schema.js';
+
+/** A fresh `@mav/diffusion` scheduler from a manifest's scheduler entry. */
+export function createScheduler(entry: SchedulerManifest): Scheduler {
+  const { kind, eta, ...rest } = entry;
+  const options = Object.fromEntries(
+    Object.entries(rest).filter(([, value]) => value !== undefined),
+  ) as SchedulerOptions;
+  switch (kind) {
+    case 'ddim':
+      return new DdimScheduler({ ...options, ...(eta === undefined ? {} : { eta }) });
+    case 'ddpm':
+      return new DdpmScheduler(options);
+    case 'dpm-solver++':
+      return new DpmSolverMultistepScheduler(options);
+    case 'euler':
+      return new EulerDiscreteScheduler(options);
+    case 'euler-ancestral':
+      return new EulerAncestralDiscreteScheduler(options);
+  }
+}

@@ -1,0 +1,79 @@
+import { type Backend, resolveBackend, type Session } from '@mav/tensor';
+import type { StageName } from './manifest/manifest-schema.js';
+
+/** A backend object, or the name of a registered backend (`registerBackend`). */
+export type BackendChoice = Backend | string;
+
+/** Backends by stage; `default` serves every stage not named. Omitted: the registry's best backend. */
+export type StageBackends = { default?: BackendChoice | undefined } & Partial<
+  Record<StageName, BackendChoice | undefined>
+>;
+
+/**
+ * Owns the sessions of a cascade: creates each one lazily, on the backend chosen for its stage, when a stage
+ * first needs a model of a given shape, and releases it when the stage is done unless `keepSessions`.
+ */
+export class StageRuntime {
+  readonly keepSessions: boolean;
+  readonly #backends: StageBackends;
+  readonly #initialised = new WeakMap<Backend, Promise<void>>();
+  readonly #sessions = new Map<string, Session>();
+  /** Sessions created so far (for tests and diagnostics). */
+  sessionsCreated = 0;
+
+  constructor(options: { backends?: StageBackends; keepSessions?: boolean }) {
+    this.#backends = options.backends ?? {};
+    this.keepSessions = options.keepSessions ?? false;
+  }
+
+  /** The backend of a stage, initialised. */
+  async backend(stage: StageName): Promise<Backend> {
+    const choice = this.#backends[stage] ?? this.#backends.default;
+    if (choice === undefined) return resolveBackend();
+    if (typeof choice === 'string') return resolveBackend([choice]);
+    let ready = this.#initialised.get(choice);
+    if (ready === undefined) {
+      ready = choice.init();
+      this.#initialised.set(choice, ready);
+    }
+    await ready;
+    return choice;
+  }
+
+  /**
+   * Runs `use` with the session of `stage` for the model `key` (built by `build` when there is none), then
+   * releases it unless sessions are kept.
+   */
+  async withSession<T>(
+    stage: StageName,
+    key: string,
+    build: () => Uint8Array,
+    use: (session: Session) => Promise<T>,
+  ): Promise<T> {
+    const id = `${stage}:${key}`;
+    let session = this.#sessions.get(id);
+    if (session === undefined) {
+      const backend = await this.backend(stage);
+      session = await backend.createSession(build(), { label: stage });
+      this.sessionsCreated++;
+      if (this.keepSessions) this.#sessions.set(id, session);
+    }
+    try {
+      return await use(session);
+    } finally {
+      if (!this.keepSessions) await session.release();
+    }
+  }
+
+  /** Number of sessions held open now. */
+  get openSessions(): number {
+    return this.#sessions.size;
+  }
+
+  /** Releases every kept session. */
+  async dispose(): Promise<void> {
+    const sessions = [...this.#sessions.values()];
+    this.#sessions.clear();
+    await Promise.all(sessions.map((session) => session.release()));
+  }
+}

@@ -1,0 +1,50 @@
+import type { Tensor } from '@mav/tensor';
+import type { SamplingOptions, StageContext } from './stage-context.js';
+import { sampleUNet, type UNetConditioning, zeros } from './unet-diffusion.js';
+
+/** Options of `DecoderStage.sample`. */
+export interface DecoderSampleOptions extends SamplingOptions {
+  /** `[1 D]`: the CLIP image embedding y_e. */
+  imageEmbedding: Tensor<'float32'>;
+  /** `[1 n W]`: the prompt's token states (for a decoder with cross-attention). */
+  textTokens?: Tensor<'float32'> | undefined;
+  /** `[1 n W]`: the empty prompt's token states (null condition). */
+  emptyTokens?: Tensor<'float32'> | undefined;
+  /** Frame-rate conditioning. Default: the manifest's. */
+  fps?: number | undefined;
+  /** Default: the manifest's `numFrames` (16). */
+  numFrames?: number | undefined;
+}
+
+/**
+ * The spatiotemporal decoder D^t: (y_e, fps) → `[1 3 F r r]` keyframes in [−1, 1] (F = 16, r = 64 in the paper).
+ * Classifier-free guidance uses a zero image embedding (and the empty prompt's tokens) as the null condition.
+ */
+export class DecoderStage {
+  readonly #context: StageContext;
+
+  constructor(context: StageContext) {
+    this.#context = context;
+  }
+
+  async sample(options: DecoderSampleOptions): Promise<Tensor<'float32'>> {
+    const entry = this.#context.manifest.stages.decoder;
+    const numFrames = options.numFrames ?? entry.numFrames;
+    const resolution = entry.resolution;
+    const conditional: UNetConditioning = { vector: options.imageEmbedding, tokens: options.textTokens };
+    const unconditional: UNetConditioning = {
+      vector: zeros(options.imageEmbedding.dims),
+      tokens: options.emptyTokens,
+    };
+    return sampleUNet(this.#context, {
+      ...options,
+      stage: 'decoder',
+      network: entry.network,
+      entry,
+      dims: [1, 3, numFrames, resolution, resolution],
+      conditional,
+      unconditional,
+      fps: options.fps ?? entry.fps,
+    });
+  }
+}

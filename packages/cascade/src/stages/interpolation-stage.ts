@@ -1,0 +1,169 @@
+import { type MaskedFrameMode, maskedFrameConditioning } from '@mav/diffusion';
+import { Tensor } from '@mav/tensor';
+import { repeatRows, selectFrames, stackBatch } from '../video-ops.js';
+import type { SamplingOptions, StageContext } from './stage-context.js';
+import { sampleUNet, zeros } from './unet-diffusion.js';
+
+/** Conditioning shared by the interpolation network's runs. */
+export interface InterpolationConditioning extends SamplingOptions {
+  /** `[1 D]`: the CLIP image embedding. */
+  imageEmbedding: Tensor<'float32'>;
+  /** `[1 n W]`: token states (for a network with cross-attention). */
+  textTokens?: Tensor<'float32'> | undefined;
+  emptyTokens?: Tensor<'float32'> | undefined;
+  /** Frame rate of the frames it outputs. */
+  fps: number;
+  /**
+   * Copy the known frames back into their places after sampling (default true), so they come out exactly as
+   * given. False shows what the network alone made of them.
+   */
+  restoreKnownFrames?: boolean | undefined;
+}
+
+/** Options of `InterpolationStage.fillFrames`. */
+export interface FillFramesOptions extends InterpolationConditioning {
+  /** The known frames `[1 3 k h w]`. */
+  frames: Tensor<'float32'>;
+  mode: MaskedFrameMode;
+  frameSkip?: number | undefined;
+  numFrames?: number | undefined;
+}
+
+/** Options of `InterpolationStage.interpolate`. */
+export interface InterpolateOptions extends InterpolationConditioning {
+  /** Keyframes `[1 3 F h w]`. */
+  keyframes: Tensor<'float32'>;
+  /** Default: the manifest's (5: 16 → 76 frames). */
+  frameSkip?: number | undefined;
+}
+
+/**
+ * The frame interpolation network ↑F: the decoder fine-tuned with 4 extra input channels (masked frames + a
+ * mask of the known frames). `interpolate` raises the frame rate — F keyframes → (F − 1)·skip + 1 frames — by
+ * cutting the video into windows of `windowKeyframes` known frames (known at 0, skip, …) and sampling every
+ * window in ONE batched run; `fillFrames` runs one window in any mask mode (animation: first frame given;
+ * interpolation: frames `skip` apart; extrapolation: the first frames given).
+ */
+export class InterpolationStage {
+  readonly #context: StageContext;
+
+  constructor(context: StageContext) {
+    this.#context = context;
+  }
+
+  #entry() {
+    const entry = this.#context.manifest.stages.interpolation;
+    if (entry === undefined)
+      throw new RangeError(`The model '${this.#context.manifest.name}' has no interpolation stage.`);
+    return entry;
+  }
+
+  /** Frames per window and the window's known positions for a frame skip. */
+  windowFrames(frameSkip: number): number {
+    return ((this.#entry().windowKeyframes ?? 2) - 1) * frameSkip + 1;
+  }
+
+  /** One masked-frame run: the known frames in place, the rest generated. */
+  async fillFrames(options: FillFramesOptions): Promise<Tensor<'float32'>> {
+    const masked = maskedFrameConditioning({
+      frames: options.frames,
+      mode: options.mode,
+      ...(options.frameSkip === undefined ? {} : { frameSkip: options.frameSkip }),
+      ...(options.numFrames === undefined ? {} : { numFrames: options.numFrames }),
+    });
+    const output = await this.#sample(options, masked.conditioning, 1);
+    if (options.restoreKnownFrames ?? true) restore(output, masked.maskedFrames, masked.knownFrames);
+    masked.mask.dispose();
+    masked.conditioning.dispose();
+    return output;
+  }
+
+  /** Keyframes `[1 3 F h w]` → `[1 3 (F − 1)·skip + 1 h w]`, all windows in one batch. */
+  async interpolate(options: InterpolateOptions): Promise<Tensor<'float32'>> {
+    const entry = this.#entry();
+    const frameSkip = options.frameSkip ?? entry.frameSkip;
+    const perWindow = entry.windowKeyframes ?? 2;
+    const [, channels, keyframeCount, height, width] = options.keyframes.dims as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    if ((keyframeCount - 1) % (perWindow - 1) !== 0 || keyframeCount < perWindow) {
+      throw new RangeError(
+        `interpolation windows of ${perWindow} keyframes do not tile ${keyframeCount} keyframes; use (k·${perWindow - 1} + 1) keyframes.`,
+      );
+    }
+    // 1. One window per run of known frames: [1 3 k h w] → masked frames + mask [1 4 W h w], stacked on the batch.
+    const windows = (keyframeCount - 1) / (perWindow - 1);
+    const conditionings: Tensor<'float32'>[] = [];
+    const maskedFrames: Tensor<'float32'>[] = [];
+    let knownFrames: readonly number[] = [];
+    for (let window = 0; window < windows; window++) {
+      const first = window * (perWindow - 1);
+      const frames = selectFrames(
+        options.keyframes,
+        Array.from({ length: perWindow }, (_, index) => first + index),
+      );
+      const masked = maskedFrameConditioning({ frames, mode: 'interpolation', frameSkip });
+      conditionings.push(masked.conditioning);
+      maskedFrames.push(masked.maskedFrames);
+      knownFrames = masked.knownFrames;
+    }
+    // 2. Every window in one run: [windows 3 W h w].
+    const batched = await this.#sample(options, stackBatch(conditionings), windows);
+    const windowLength = this.windowFrames(frameSkip);
+    if (options.restoreKnownFrames ?? true) restore(batched, stackBatch(maskedFrames), knownFrames);
+    // 3. Windows back to one video; neighbouring windows share a keyframe, kept once.
+    const numFrames = (keyframeCount - 1) * frameSkip + 1;
+    const video = new Tensor({ dtype: 'float32', dims: [1, channels, numFrames, height, width] });
+    const plane = height * width;
+    for (let window = 0; window < windows; window++) {
+      const last = window === windows - 1 ? windowLength : windowLength - 1;
+      for (let channel = 0; channel < channels; channel++) {
+        for (let frame = 0; frame < last; frame++) {
+          const from = ((window * channels + channel) * windowLength + frame) * plane;
+          const to = (channel * numFrames + window * (windowLength - 1) + frame) * plane;
+          video.data.set(batched.data.subarray(from, from + plane), to);
+        }
+      }
+    }
+    return video;
+  }
+
+  async #sample(
+    options: InterpolationConditioning,
+    conditioning: Tensor<'float32'>,
+    batch: number,
+  ): Promise<Tensor<'float32'>> {
+    const entry = this.#entry();
+    const [, , numFrames, height, width] = conditioning.dims as [number, number, number, number, number];
+    const tokens = options.textTokens && repeatRows(options.textTokens, batch);
+    const emptyTokens = options.emptyTokens && repeatRows(options.emptyTokens, batch);
+    const vector = repeatRows(options.imageEmbedding, batch);
+    return sampleUNet(this.#context, {
+      ...options,
+      stage: 'interpolation',
+      network: entry.network,
+      entry,
+      dims: [batch, 3, numFrames, height, width],
+      conditional: { vector, tokens },
+      unconditional: { vector: zeros(vector.dims), tokens: emptyTokens },
+      fps: options.fps,
+      frameConditioning: conditioning,
+    });
+  }
+}
+
+/** Writes the known frames of `source` `[b 3 f h w]` into `target` at their positions. */
+function restore(target: Tensor<'float32'>, source: Tensor<'float32'>, knownFrames: readonly number[]): void {
+  const [batch, channels, frames, height, width] = target.dims as [number, number, number, number, number];
+  const plane = height * width;
+  for (let b = 0; b < batch; b++)
+    for (let c = 0; c < channels; c++)
+      for (const frame of knownFrames) {
+        const offset = ((b * channels + c) * frames + frame) * plane;
+        target.data.set(source.data.subarray(offset, offset + plane), offset);
+      }
+}

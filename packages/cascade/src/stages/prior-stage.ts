@@ -1,0 +1,80 @@
+import { type ClassifierFreeGuidanceConfig, denoise } from '@mav/diffusion';
+import { buildTransformer, priorNames } from '@mav/p3d-layers';
+import type { Tensor } from '@mav/tensor';
+import { createScheduler } from '../scheduler-factory.js';
+import { type SamplingOptions, type StageContext, stageWeights } from './stage-context.js';
+import type { TextEncoding } from './text-encoder-stage.js';
+
+/** Options of `PriorStage.sample`. */
+export interface PriorSampleOptions extends SamplingOptions {
+  /** The prompt's encoding (batch 1). */
+  text: TextEncoding;
+  /** The empty prompt's encoding: the null condition of classifier-free guidance. */
+  emptyText: TextEncoding;
+}
+
+/**
+ * The diffusion prior P: (x_e, x̂) → the CLIP image embedding y_e `[1 D]`, sampled with the manifest's
+ * scheduler (the network predicts the clean embedding: `predictionType: 'sample'`) and classifier-free
+ * guidance against the empty prompt.
+ */
+export class PriorStage {
+  readonly #context: StageContext;
+
+  constructor(context: StageContext) {
+    this.#context = context;
+  }
+
+  async sample(options: PriorSampleOptions): Promise<Tensor<'float32'>> {
+    const entry = this.#context.manifest.stages.prior;
+    const steps = options.steps ?? entry.steps;
+    const guidanceScale = options.guidanceScale ?? entry.guidanceScale;
+    const guided = guidanceScale !== 1;
+    const conditional = {
+      [priorNames.textEmbedding]: options.text.embedding,
+      [priorNames.textTokens]: options.text.tokens,
+    };
+    const unconditional = {
+      [priorNames.textEmbedding]: options.emptyText.embedding,
+      [priorNames.textTokens]: options.emptyText.tokens,
+    };
+    const guidance: ClassifierFreeGuidanceConfig | undefined = guided
+      ? { guidanceScale, conditionalFeeds: conditional, unconditionalFeeds: unconditional }
+      : undefined;
+    const weights = stageWeights(this.#context, 'prior');
+    const rows = guided ? 2 : 1;
+    const started = performance.now();
+    const result = await this.#context.runtime.withSession(
+      'prior',
+      `${rows}`,
+      () =>
+        buildTransformer({ network: { kind: 'prior', config: entry.network }, weights, batch: rows })
+          .modelBytes,
+      (session) =>
+        denoise({
+          session,
+          scheduler: createScheduler({ predictionType: 'sample', ...entry.scheduler }),
+          model: {
+            sampleInput: priorNames.sample,
+            timestepInput: { name: priorNames.timestep, dtype: 'float32' },
+            output: priorNames.output,
+            constantFeeds: guided ? {} : conditional,
+          },
+          numInferenceSteps: steps,
+          dims: [1, entry.network.embeddingDim],
+          seed: options.seed,
+          ...(guidance ? { guidance } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+          stage: 'prior',
+          onProgress: (progress) =>
+            options.onProgress?.({
+              stage: 'prior',
+              step: progress.step,
+              totalSteps: progress.totalSteps,
+              elapsedMs: performance.now() - started,
+            }),
+        }),
+    );
+    return result.sample;
+  }
+}

@@ -1,0 +1,114 @@
+import { augmentWithNoise, sharedFrameNoise } from '@mav/diffusion';
+import { Tensor } from '@mav/tensor';
+import {
+  batchRow,
+  batchToFrames,
+  framesToBatch,
+  repeatRows,
+  resizeBilinear,
+  stackBatch,
+} from '../video-ops.js';
+import type { SamplingOptions, StageContext } from './stage-context.js';
+import { sampleUNet, zeros } from './unet-diffusion.js';
+
+/** Options of a super-resolution run. */
+export interface SuperResolutionOptions extends SamplingOptions {
+  /** `[1 3 F h w]` in [−1, 1]. */
+  video: Tensor<'float32'>;
+  /** `[1 D]`: the CLIP image embedding (for a network conditioned on it). */
+  imageEmbedding: Tensor<'float32'>;
+  textTokens?: Tensor<'float32'> | undefined;
+  emptyTokens?: Tensor<'float32'> | undefined;
+  fps?: number | undefined;
+  /** Output height and width. Default: the manifest's. */
+  resolution?: number | undefined;
+}
+
+/**
+ * The super-resolution stages. The low-resolution video is upsampled bilinearly to the output size and
+ * noise-augmented to the manifest's `noiseLevel` (told to the network as `noise_level`).
+ *
+ * - `superResolutionLow` (SR_l^t) is spatiotemporal: all frames in one run, `[1 3 F R R]`.
+ * - `superResolutionHigh` (SR_h) works per frame: frames go into the batch (`[F 3 1 R R]`, or chunks of
+ *   `frameBatch`), and every frame starts from the SAME noise field (`sharedFrameNoise`), so the detail it
+ *   hallucinates is consistent across frames.
+ */
+export class SuperResolutionStage {
+  readonly #context: StageContext;
+  readonly stage: 'superResolutionLow' | 'superResolutionHigh';
+
+  constructor(context: StageContext, stage: 'superResolutionLow' | 'superResolutionHigh') {
+    this.#context = context;
+    this.stage = stage;
+  }
+
+  #entry() {
+    const entry = this.#context.manifest.stages[this.stage];
+    if (entry === undefined)
+      throw new RangeError(`The model '${this.#context.manifest.name}' has no ${this.stage} stage.`);
+    return entry;
+  }
+
+  async upscale(options: SuperResolutionOptions): Promise<Tensor<'float32'>> {
+    const entry = this.#entry();
+    const resolution = options.resolution ?? entry.resolution;
+    const upsampled = resizeBilinear(options.video, resolution, resolution);
+    const augmented = augmentWithNoise({
+      sample: upsampled,
+      noiseLevel: entry.noiseLevel,
+      seed: options.seed,
+      stream: 2,
+    });
+    upsampled.dispose();
+    if (this.stage === 'superResolutionLow') {
+      return sampleUNet(this.#context, {
+        ...options,
+        stage: this.stage,
+        network: entry.network,
+        entry,
+        dims: augmented.sample.dims as [number, number, number, number, number],
+        conditional: { vector: options.imageEmbedding, tokens: options.textTokens },
+        unconditional: { vector: zeros(options.imageEmbedding.dims), tokens: options.emptyTokens },
+        lowResolution: { sample: augmented.sample, noiseLevel: entry.noiseLevel },
+      });
+    }
+    // Per frame: [1 3 F R R] -> [F 3 1 R R], in chunks of frameBatch rows, each from the same noise field.
+    const frames = framesToBatch(augmented.sample);
+    const rows = frames.dims[0]!;
+    const chunk = Math.min((entry as { frameBatch?: number }).frameBatch ?? rows, rows);
+    const outputs: Tensor<'float32'>[] = [];
+    for (let start = 0; start < rows; start += chunk) {
+      const count = Math.min(chunk, rows - start);
+      const lowRes = stackBatch(Array.from({ length: count }, (_, index) => batchRow(frames, start + index)));
+      const initialNoise = sharedFrameNoise({
+        dims: [count, 3, 1, resolution, resolution],
+        frameAxis: 0,
+        seed: options.seed,
+        stream: 3,
+      });
+      const vector = repeatRows(options.imageEmbedding, count);
+      const sample = await sampleUNet(this.#context, {
+        ...options,
+        stage: this.stage,
+        network: entry.network,
+        entry,
+        dims: [count, 3, 1, resolution, resolution],
+        initialNoise,
+        conditional: { vector, tokens: options.textTokens && repeatRows(options.textTokens, count) },
+        unconditional: {
+          vector: zeros(vector.dims),
+          tokens: options.emptyTokens && repeatRows(options.emptyTokens, count),
+        },
+        lowResolution: { sample: lowRes, noiseLevel: entry.noiseLevel },
+      });
+      outputs.push(sample);
+    }
+    const all = new Tensor({ dtype: 'float32', dims: [rows, 3, 1, resolution, resolution] });
+    let offset = 0;
+    for (const output of outputs) {
+      all.data.set(output.data, offset);
+      offset += output.size;
+    }
+    return batchToFrames(all, 1);
+  }
+}

@@ -1,0 +1,142 @@
+import { type ClassifierFreeGuidanceConfig, denoise } from '@mav/diffusion';
+import { buildUNet, resolveUNetConfig, type UNetConfig } from '@mav/p3d-layers';
+import { Tensor } from '@mav/tensor';
+import type { SchedulerManifest, StageName } from '../manifest/manifest-schema.js';
+import { createScheduler } from '../scheduler-factory.js';
+import { type SamplingOptions, type StageContext, stageWeights } from './stage-context.js';
+
+/** Conditioning of a UNet stage: the CLIP image embedding `[b D]` and text token states `[b n W]`. */
+export interface UNetConditioning {
+  vector?: Tensor<'float32'> | undefined;
+  tokens?: Tensor<'float32'> | undefined;
+}
+
+/** Options of `sampleUNet`. */
+export interface SampleUNetOptions extends SamplingOptions {
+  stage: StageName;
+  network: UNetConfig;
+  entry: { scheduler: SchedulerManifest; steps: number; guidanceScale: number };
+  /** Sample shape `[b 3 f h w]`. */
+  dims: readonly [number, number, number, number, number];
+  conditional: UNetConditioning;
+  /** The null conditioning of classifier-free guidance (zero embedding, empty-prompt tokens). */
+  unconditional: UNetConditioning;
+  fps?: number | undefined;
+  /** `[b 4 f h w]`: masked frames and mask (the interpolation network). */
+  frameConditioning?: Tensor<'float32'> | undefined;
+  /** `[b 3 f h w]`: the low-resolution input, upsampled and noise-augmented (super-resolution). */
+  lowResolution?: { sample: Tensor<'float32'>; noiseLevel: number } | undefined;
+  initialNoise?: Tensor<'float32'> | undefined;
+}
+
+/**
+ * Samples a pseudo-3D UNet stage with `@mav/diffusion`'s `denoise`: feeds what the config asks for (fps,
+ * conditioning vector and tokens, frame conditioning, low-resolution sample and noise level), with
+ * classifier-free guidance as one batch of 2b rows when the guidance scale is not 1. The session is built for
+ * exactly this shape and released afterwards unless the runtime keeps sessions.
+ */
+export async function sampleUNet(
+  context: StageContext,
+  options: SampleUNetOptions,
+): Promise<Tensor<'float32'>> {
+  const config = resolveUNetConfig(options.network);
+  const [batch, , numFrames, height, width] = options.dims;
+  const steps = options.steps ?? options.entry.steps;
+  const guidanceScale = options.guidanceScale ?? options.entry.guidanceScale;
+  const guided = guidanceScale !== 1;
+  const rows = guided ? 2 * batch : batch;
+  const scalar = (value: number) =>
+    new Tensor({ dtype: 'float32', dims: [batch], data: new Float32Array(batch).fill(value) });
+
+  // 1. Feeds that differ between the conditional and the unconditional pass, and those that do not.
+  const conditional: Record<string, Tensor> = {};
+  const unconditional: Record<string, Tensor> = {};
+  const shared: Record<string, Tensor> = {};
+  if (config.conditioning?.vectorDim !== undefined) {
+    conditional.conditioning_vector = required(
+      options.conditional.vector,
+      'conditioning vector',
+      options.stage,
+    );
+    unconditional.conditioning_vector = required(
+      options.unconditional.vector,
+      'null conditioning vector',
+      options.stage,
+    );
+  }
+  if (config.conditioning?.tokenDim !== undefined) {
+    conditional.conditioning_tokens = required(
+      options.conditional.tokens,
+      'conditioning tokens',
+      options.stage,
+    );
+    unconditional.conditioning_tokens = required(
+      options.unconditional.tokens,
+      'null conditioning tokens',
+      options.stage,
+    );
+  }
+  if (config.fpsConditioning) shared.fps = scalar(options.fps ?? 8);
+  if (config.frameConditioningChannels > 0) {
+    shared.frame_conditioning = required(options.frameConditioning, 'frame conditioning', options.stage);
+  }
+  if (config.lowResolution !== undefined) {
+    const lowResolution = required(options.lowResolution, 'low-resolution sample', options.stage);
+    shared.low_res_sample = lowResolution.sample;
+    shared.noise_level = scalar(lowResolution.noiseLevel);
+  }
+  let guidance: ClassifierFreeGuidanceConfig | undefined;
+  let constantFeeds: Record<string, Tensor> = { ...shared, ...conditional };
+  if (guided) {
+    guidance = {
+      guidanceScale,
+      conditionalFeeds: { ...shared, ...conditional },
+      unconditionalFeeds: { ...shared, ...unconditional },
+    };
+    constantFeeds = {};
+  }
+
+  // 2. The denoising loop over a session of this shape.
+  const started = performance.now();
+  const weights = stageWeights(context, options.stage);
+  const result = await context.runtime.withSession(
+    options.stage,
+    `${rows}x${numFrames}x${height}x${width}`,
+    () => buildUNet({ config: options.network, weights, batch: rows, numFrames, height, width }).modelBytes,
+    (session) =>
+      denoise({
+        session,
+        scheduler: createScheduler(options.entry.scheduler),
+        model: {
+          sampleInput: 'sample',
+          timestepInput: { name: 'timestep', dtype: 'float32' },
+          output: 'model_output',
+          constantFeeds,
+        },
+        numInferenceSteps: steps,
+        ...(options.initialNoise ? { initialNoise: options.initialNoise } : { dims: options.dims }),
+        seed: options.seed,
+        ...(guidance ? { guidance } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        stage: options.stage,
+        onProgress: (progress) =>
+          options.onProgress?.({
+            stage: options.stage,
+            step: progress.step,
+            totalSteps: progress.totalSteps,
+            elapsedMs: performance.now() - started,
+          }),
+      }),
+  );
+  return result.sample;
+}
+
+function required<T>(value: T | undefined, what: string, stage: StageName): T {
+  if (value === undefined) throw new TypeError(`The ${stage} stage needs its ${what}.`);
+  return value;
+}
+
+/** A float32 tensor of zeros. */
+export function zeros(dims: readonly number[]): Tensor<'float32'> {
+  return new Tensor({ dtype: 'float32', dims });
+}
