@@ -1,52 +1,28 @@
 /**
- * The part of `@mav/cascade` the CLI uses, as types, so the commands can be written and tested against
- * one narrow surface.
+ * The part of `@mav/cascade` the CLI uses, named in one place.
  */
-import type { Tensor } from '@mav/tensor';
-import type { StageName } from './parse-options.js';
-import type { StageProgress } from './progress-reporter.js';
+import type {
+  Cascade,
+  CascadeResult,
+  StageDescription as CascadeStageDescription,
+  StageName as CascadeStageName,
+  GenerateOptions,
+} from '@mav/cascade';
 
 /** Per-stage sampler settings. */
-export type StageSettings = Partial<Record<StageName, { steps?: number; guidanceScale?: number }>>;
+export type StageSettings = NonNullable<GenerateOptions['stages']>;
 
 /** Options every cascade job takes. */
-export interface JobOptions {
-  prompt?: string;
-  seed?: number;
-  fps?: number;
-  numFrames?: number;
-  stages?: StageSettings;
-  stopAfter?: StageName;
-  signal?: AbortSignal;
-  onProgress?: (event: StageProgress) => void;
-}
+export type JobOptions = GenerateOptions;
 
 /** What a job returns: float32 `[1 3 f h w]` in [-1, 1]. */
-export interface JobResult {
-  video: Tensor;
-  fps: number;
-  stages: readonly string[];
-}
+export type JobResult = CascadeResult;
 
 /** One stage as `describe()` reports it. */
-export interface StageDescription {
-  name: string;
-  parameterCount: number;
-  flopsPerStep: number;
-  resolution: unknown;
-  frames: number;
-  estimatedBytes: number;
-}
+export type StageDescription = CascadeStageDescription;
 
 /** The cascade, as the CLI drives it. */
-export interface CascadeLike {
-  textToVideo(options: JobOptions & { prompt: string }): Promise<JobResult>;
-  animateImage(options: JobOptions & { image: Tensor }): Promise<JobResult>;
-  interpolateImages(options: JobOptions & { first: Tensor; last: Tensor }): Promise<JobResult>;
-  extrapolateVideo(
-    options: JobOptions & { video: Tensor; direction: 'forward' | 'backward' },
-  ): Promise<JobResult>;
-  variations(options: JobOptions & { count: number; image?: Tensor }): Promise<JobResult[]>;
-  describe(): { stages: StageDescription[]; estimatedPeakBytes: number };
-  dispose(): Promise<void> | void;
-}
+export type CascadeLike = Cascade;
+
+/** One stage of the cascade. */
+export type StageName = CascadeStageName;

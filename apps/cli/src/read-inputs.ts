@@ -31,7 +31,7 @@ export async function readImageTensor(options: {
   readonly cwd: string;
   readonly path: string;
   readonly size: OutputSize;
-}): Promise<Tensor> {
+}): Promise<Tensor<'float32'>> {
   const path = existingFile(options.cwd, options.path, 'image');
   const frames = await readImage({ path, width: options.size.width, height: options.size.height });
   // [1 3 1 h w] -> [1 3 h w]
@@ -45,7 +45,7 @@ export async function readVideoTensor(options: {
   readonly size: OutputSize;
   readonly maxFrames?: number;
   readonly signal?: AbortSignal;
-}): Promise<{ video: Tensor; fps: number }> {
+}): Promise<{ video: Tensor<'float32'>; fps: number }> {
   const path = existingFile(options.cwd, options.path, 'video');
   const frames = await readVideo({
     path,

@@ -7,7 +7,8 @@ import type { OutputSize } from './parse-options.js';
 
 /** Width and height of a stage's output, or undefined when it reports none. */
 export function stageSize(resolution: unknown): OutputSize | undefined {
-  if (typeof resolution === 'number') return { width: resolution, height: resolution };
+  if (typeof resolution === 'number')
+    return resolution > 0 ? { width: resolution, height: resolution } : undefined;
   if (Array.isArray(resolution) && resolution.length === 2) {
     const [height, width] = resolution as number[];
     if (typeof height === 'number' && typeof width === 'number') return { width, height };

@@ -4,6 +4,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { relative } from 'node:path';
+import type { VideoStageName } from '@mav/cascade';
 import { MavError } from '@mav/tensor';
 import { framesFromModelOutput, resizeFrames, type VideoFrames } from '@mav/video-io';
 import { writeVideo } from '@mav/video-io/node';
@@ -15,7 +16,6 @@ import { exitCodes } from './exit-codes.js';
 import { type GenerationFlags, stageSettingsFrom } from './generation-options.js';
 import { randomWeightsNotice, resolveModel } from './model-source.js';
 import { numberedPath, type OutputTarget, resolveOutputTarget } from './output-target.js';
-import type { StageName } from './parse-options.js';
 import { createProgressReporter, type ProgressReporter, progressModeFor } from './progress-reporter.js';
 import { formatSize, stopAfterForSize } from './resolution.js';
 
@@ -94,7 +94,7 @@ export function jobOptionsFrom(
     ...(flags.fps === undefined ? {} : { fps: flags.fps }),
     ...(flags.frames === undefined ? {} : { numFrames: flags.frames }),
     ...(stages === undefined ? {} : { stages }),
-    ...(stopAfter === undefined ? {} : { stopAfter: stopAfter as StageName }),
+    ...(stopAfter === undefined ? {} : { stopAfter: stopAfter as VideoStageName }),
     signal: context.signal,
     onProgress: (event) => reporter.stage(event),
   };
