@@ -1,7 +1,163 @@
+/**
+ * The generation worker: loads the cascade once per (model, backend), runs one request at a time with
+ * progress and cancellation, and encodes the result as MP4 (WebM where the browser cannot encode H.264)
+ * and GIF. Running here keeps the page responsive while the networks run.
+ */
 import { createOnnxruntimeWebBackend } from '@mav/backend-onnxruntime-web';
+import {
+  type Cascade,
+  type CascadeResult,
+  createMemorySource,
+  createUrlSource,
+  loadCascade,
+} from '@mav/cascade';
+import { AbortError, MavError, type Tensor } from '@mav/tensor';
+import { encodeGif, framesFromModelOutput, framesToModelInput } from '@mav/video-io';
+import { encodeVideo, readImage } from '@mav/video-io/browser';
+import type { FromWorker, GenerationRequest, ToWorker } from './protocol.js';
 
-const backend = createOnnxruntimeWebBackend({ executionProvider: 'wasm' });
-self.onmessage = async () => {
-  await backend.init();
-  self.postMessage({ type: 'status', text: 'ok' });
+/** Memory limit for a run in the browser (the cascade refuses plans estimated above it). */
+const memoryLimitBytes = 2 * 2 ** 30;
+
+const scope = self as unknown as {
+  postMessage(message: FromWorker): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<ToWorker>) => void): void;
 };
+
+function post(message: FromWorker): void {
+  scope.postMessage(message);
+}
+
+let loaded: { key: string; cascade: Cascade } | undefined;
+let running: AbortController | undefined;
+
+async function cascadeFor(request: GenerationRequest, signal: AbortSignal): Promise<Cascade> {
+  const key = `${request.backend} ${request.modelUrl} ${request.wasmPaths ?? ''}`;
+  if (loaded?.key === key) return loaded.cascade;
+  if (loaded !== undefined) {
+    await loaded.cascade.dispose();
+    loaded = undefined;
+  }
+  const backend = createOnnxruntimeWebBackend({
+    executionProvider: request.backend,
+    ...(request.wasmPaths === undefined ? {} : { wasmPaths: request.wasmPaths }),
+  });
+  post({ type: 'status', text: `Starting ${request.backend === 'webgpu' ? 'WebGPU' : 'WASM'}…` });
+  await backend.init();
+  let cascade: Cascade;
+  if (request.modelUrl.startsWith('random:')) {
+    post({ type: 'notice', text: 'Random weights: the video is noise-like (no trained model is loaded).' });
+    const { createRandomCascade } = await import('@mav/cascade/testing');
+    const { manifest, files } = await createRandomCascade({ seed: 1, preset: 'tiny' });
+    cascade = await loadCascade({
+      manifest,
+      files: createMemorySource(files),
+      backends: { default: backend },
+      memoryLimitBytes,
+      signal,
+    });
+  } else {
+    post({ type: 'status', text: 'Loading the model…' });
+    const files = createUrlSource(request.modelUrl);
+    const manifest = new TextDecoder().decode(await files.read('manifest.json', { signal }));
+    cascade = await loadCascade({
+      manifest,
+      files,
+      backends: { default: backend },
+      memoryLimitBytes,
+      signal,
+    });
+  }
+  loaded = { key, cascade };
+  return cascade;
+}
+
+async function readImageTensor(cascade: Cascade, image: Blob): Promise<Tensor<'float32'>> {
+  const size = cascade.manifest.stages.decoder.resolution;
+  const frames = await readImage({ data: image, width: size, height: size });
+  // [1 3 1 h w] -> [1 3 h w]
+  return framesToModelInput(frames).reshape([1, 3, size, size]);
+}
+
+async function run(
+  cascade: Cascade,
+  request: GenerationRequest,
+  signal: AbortSignal,
+): Promise<CascadeResult> {
+  const options = {
+    seed: request.seed,
+    signal,
+    ...(request.numFrames === undefined ? {} : { numFrames: request.numFrames }),
+    ...(request.steps === undefined ? {} : { stages: stepsForEveryStage(request.steps) }),
+    onProgress: (event: { stage: string; step: number; totalSteps: number; elapsedMs: number }) =>
+      post({ type: 'progress', ...event }),
+  };
+  switch (request.mode) {
+    case 'text':
+      return cascade.textToVideo({ ...options, prompt: request.prompt });
+    case 'animate': {
+      if (request.firstImage === undefined) throw new TypeError('Choose an image to animate.');
+      const image = await readImageTensor(cascade, request.firstImage);
+      return cascade.animateImage({ ...options, image, prompt: request.prompt });
+    }
+    case 'interpolate': {
+      if (request.firstImage === undefined || request.lastImage === undefined) {
+        throw new TypeError('Choose the first and the last image.');
+      }
+      const first = await readImageTensor(cascade, request.firstImage);
+      const last = await readImageTensor(cascade, request.lastImage);
+      return cascade.interpolateImages({ ...options, first, last, prompt: request.prompt });
+    }
+  }
+}
+
+function stepsForEveryStage(steps: number) {
+  const stages = ['prior', 'decoder', 'interpolation', 'superResolutionLow', 'superResolutionHigh'] as const;
+  return Object.fromEntries(stages.map((stage) => [stage, { steps }]));
+}
+
+async function generate(request: GenerationRequest): Promise<void> {
+  running?.abort();
+  const controller = new AbortController();
+  running = controller;
+  const started = performance.now();
+  try {
+    const cascade = await cascadeFor(request, controller.signal);
+    const result = await run(cascade, request, controller.signal);
+    post({ type: 'status', text: 'Encoding…' });
+    const frames = framesFromModelOutput({ tensor: result.video, fps: result.fps });
+    result.video.dispose();
+    result.imageEmbedding.dispose();
+    const video = await encodeVideo({ frames, signal: controller.signal });
+    const gif = await encodeGif(frames);
+    post({
+      type: 'done',
+      result: {
+        video: video.blob,
+        videoFormat: video.format === 'webm' ? 'webm' : 'mp4',
+        gif: new Blob([gif as Uint8Array<ArrayBuffer>], { type: 'image/gif' }),
+        numFrames: frames.numFrames,
+        width: frames.width,
+        height: frames.height,
+        fps: frames.fps,
+        elapsedMs: performance.now() - started,
+        backend: request.backend === 'webgpu' ? 'WebGPU' : 'WASM',
+      },
+    });
+  } catch (error) {
+    if (AbortError.isInstance(error) || controller.signal.aborted) {
+      post({ type: 'error', message: 'Cancelled.', code: 'aborted' });
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    post({ type: 'error', message, ...(MavError.isInstance(error) ? { code: error.code } : {}) });
+  } finally {
+    if (running === controller) running = undefined;
+  }
+}
+
+scope.addEventListener('message', (event) => {
+  const message = event.data;
+  if (message.type === 'cancel') running?.abort();
+  else if (message.type === 'generate') void generate(message.request);
+});

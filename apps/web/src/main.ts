@@ -187,8 +187,11 @@ form.addEventListener('submit', (event) => {
     mode,
     prompt: promptInput.value.trim() || promptInput.placeholder,
     backend: backendSelect.value as WebBackendName,
-    modelUrl: options.modelUrl,
-    ...(options.wasmPaths === undefined ? {} : { wasmPaths: options.wasmPaths }),
+    // Relative URLs are meant relative to the page, not to the worker's script under assets/.
+    modelUrl: options.modelUrl.startsWith('random:')
+      ? options.modelUrl
+      : new URL(options.modelUrl, location.href).href,
+    ...(options.wasmPaths === undefined ? {} : { wasmPaths: new URL(options.wasmPaths, location.href).href }),
     seed: Number.isSafeInteger(Number(seedInput.value)) ? Number(seedInput.value) : 0,
     ...(stepsInput.value !== '' && Number.isSafeInteger(steps) && steps >= 1 ? { steps } : {}),
     ...(options.numFrames === undefined ? {} : { numFrames: options.numFrames }),
