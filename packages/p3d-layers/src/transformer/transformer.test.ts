@@ -20,11 +20,11 @@ const textConfig = {
 
 function oneHot(ids: number[][]): Tensor<'float32'> {
   const tensor = new Tensor({ dtype: 'float32', dims: [ids.length, 6, 12] });
-  ids.forEach((row, b) =>
+  ids.forEach((row, b) => {
     row.forEach((id, position) => {
       tensor.data[(b * 6 + position) * 12 + id] = 1;
-    }),
-  );
+    });
+  });
   return tensor;
 }
 
