@@ -67,6 +67,9 @@ export function errorOutcome(error: unknown): ErrorOutcome {
       return { exitCode: exitCodes.model, message: `model error: ${firstLine(message)}` };
     return { exitCode: exitCodes.internal, message: `${error.name}: ${firstLine(message)}` };
   }
+  // A value the cascade refuses (e.g. too few frames for a mode) came from the command line.
+  if (error instanceof RangeError)
+    return { exitCode: exitCodes.usage, message: `invalid value: ${firstLine(error.message)}` };
   const nodeCode = (error as { code?: unknown } | null)?.code;
   if (nodeCode === 'EACCES' || nodeCode === 'EROFS' || nodeCode === 'ENOSPC' || nodeCode === 'ENOTDIR') {
     return { exitCode: exitCodes.output, message: firstLine(errorText(error)) };

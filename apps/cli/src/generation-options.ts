@@ -75,9 +75,10 @@ export function addGenerationOptions(command: Command, defaultOutput = 'out.mp4'
       ),
     )
     .addOption(
-      new Option('--fps <n>', 'frame rate the motion is conditioned on and the file plays at').argParser(
-        numberParser(0, 240, { exclusiveMin: true }),
-      ),
+      new Option(
+        '--fps <n>',
+        'frame rate of the key frames (motion conditioning); the file plays at fps x frame skip once interpolated',
+      ).argParser(numberParser(0, 240, { exclusiveMin: true })),
     )
     .addOption(new Option('--frames <n>', 'key frames the decoder makes').argParser(integerParser(1, 1024)))
     .addOption(

@@ -120,7 +120,7 @@ export async function writeResult(
   },
 ): Promise<WrittenVideo> {
   const { result, target, flags } = options;
-  let frames: VideoFrames = framesFromModelOutput({ tensor: result.video, fps: flags.fps ?? result.fps });
+  let frames: VideoFrames = framesFromModelOutput({ tensor: result.video, fps: result.fps });
   result.video.dispose();
   if (
     flags.size !== undefined &&

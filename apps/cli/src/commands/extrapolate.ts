@@ -1,32 +1,41 @@
 import { Command, Option } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { addGenerationOptions, type GenerationFlags } from '../generation-options.js';
-import { choiceParser } from '../parse-options.js';
+import { choiceParser, integerParser } from '../parse-options.js';
 import { inputSize, readVideoTensor } from '../read-inputs.js';
 import { runGeneration } from '../run-job.js';
 
 /** `mav extrapolate <video>`: continue a video forward in time, or backward. */
 export function extrapolateCommand(context: CliContext): Command {
   const command = new Command('extrapolate')
-    .description('continue a video forward (or backward) in time')
+    .description(
+      'continue a video forward (or backward) in time; --frames counts the key frames of the result, input included',
+    )
     .argument('<video>', 'video file (MP4, WebM, GIF, ...)')
     .addOption(
       new Option('--direction <direction>', 'forward or backward')
         .argParser(choiceParser(['forward', 'backward'] as const, 'direction'))
         .default('forward'),
     )
+    .addOption(
+      new Option(
+        '--input-frames <n>',
+        "frames read from the start of the input video (default: half the decoder's key frames)",
+      ).argParser(integerParser(1, 1024)),
+    )
     .option('-p, --prompt <text>', 'what should happen next');
   addGenerationOptions(command).action(
     async (
       videoPath: string,
-      flags: GenerationFlags & { prompt?: string; direction: 'forward' | 'backward' },
+      flags: GenerationFlags & { prompt?: string; direction: 'forward' | 'backward'; inputFrames?: number },
     ) => {
       await runGeneration(context, flags, async (cascade, jobOptions) => {
         const { video, fps } = await readVideoTensor({
           cwd: context.cwd,
           path: videoPath,
           size: inputSize(cascade),
-          ...(flags.frames === undefined ? {} : { maxFrames: flags.frames }),
+          maxFrames:
+            flags.inputFrames ?? Math.max(1, Math.floor(cascade.manifest.stages.decoder.numFrames / 2)),
           signal: context.signal,
         });
         return cascade.extrapolateVideo({
