@@ -142,7 +142,7 @@ function handleMessage(message: FromWorker): void {
       break;
     }
     case 'error':
-      setStatus(`Error: ${message.message}`);
+      setStatus(message.code === 'aborted' ? 'Cancelled.' : `Error: ${message.message}`);
       setBusy(false);
       document.body.dataset.state = message.code === 'aborted' ? 'cancelled' : 'error';
       break;
@@ -205,8 +205,14 @@ form.addEventListener('submit', (event) => {
   post({ type: 'generate', request });
 });
 
+// A running stage keeps the worker's thread busy between its awaits (WASM runs on that thread and its
+// promises settle as microtasks), so a 'cancel' message would only be read after the run. Terminating the
+// worker stops it at once; the next run starts a fresh one (and reloads the model).
 cancelButton.addEventListener('click', () => {
-  if (busy) post({ type: 'cancel' });
+  if (!busy) return;
+  worker?.terminate();
+  worker = undefined;
+  handleMessage({ type: 'error', message: 'Cancelled.', code: 'aborted' });
 });
 
 showMode();

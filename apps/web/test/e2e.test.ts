@@ -14,6 +14,7 @@ import { createOnnxruntimeNodeBackend } from '@mav/backend-onnxruntime-node';
 import { launchChromium, type StaticServer, serveStatic } from '@mav/browser-harness';
 import { createMemorySource, loadCascade } from '@mav/cascade';
 import { createRandomCascade } from '@mav/cascade/testing';
+import { encodePng } from '@mav/video-io';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -152,6 +153,50 @@ describe('the web demo in headless Chromium', () => {
           expect(
             link === '#download-gif' ? decoded.codec === 'gif' : ['h264', 'vp9'].includes(decoded.codec),
           ).toBe(true);
+        }
+        if (backend === 'wasm') {
+          // Animate an uploaded image: the other modes run in the same worker, with the same checks.
+          await page.check('input[name="mode"][value="animate"]');
+          await page.setInputFiles('#first-image', {
+            name: 'red.png',
+            mimeType: 'image/png',
+            buffer: Buffer.from(
+              encodePng({ width: 12, height: 12, data: new Uint8Array(12 * 12 * 3).fill(200) }),
+            ),
+          });
+          await page.click('#generate');
+          await page.waitForSelector('body[data-state="done"], body[data-state="error"]', {
+            timeout: 120_000,
+          });
+          expect(
+            await page.getAttribute('body', 'data-state'),
+            (await page.textContent('#status')) ?? '',
+          ).toBe('done');
+          const [download] = await Promise.all([
+            page.waitForEvent('download'),
+            page.click('#download-video'),
+          ]);
+          const file = join(workDirectory, `animated-${download.suggestedFilename()}`);
+          await download.saveAs(file);
+          expect(probe(file)).toMatchObject({ frames: expected.numFrames, width: expected.size });
+
+          // Cancel: a long run stops at the next step and the page says so.
+          await page.fill('#steps', '1000');
+          await page.click('#generate');
+          // The page handles the click while the worker runs: it stays responsive.
+          await page.waitForSelector('#progress li[data-stage="interpolation"]', { timeout: 120_000 });
+          await page.click('#cancel');
+          await page.waitForSelector('body[data-state="cancelled"]', { timeout: 120_000 });
+          expect(await page.textContent('#status')).toBe('Cancelled.');
+          expect(await page.isDisabled('#generate')).toBe(false);
+          // And the next run works (in a fresh worker).
+          await page.fill('#steps', '1');
+          await page.click('#generate');
+          await page.waitForSelector('body[data-state="done"], body[data-state="error"]', {
+            timeout: 120_000,
+          });
+          expect(await page.getAttribute('body', 'data-state')).toBe('done');
+          expect(await page.getAttribute('body', 'data-frames')).toBe(String(expected.numFrames));
         }
         expect(pageErrors).toEqual([]);
       } finally {
