@@ -1,10 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ModelLoader } from '../src/cli-context.js';
 import { exitCodes } from '../src/exit-codes.js';
-import { runInProcess, spawnCli } from './cli-helpers.js';
+import { cliDirectory, runInProcess, spawnCli } from './cli-helpers.js';
 
 const cwd = mkdtempSync(join(tmpdir(), 'mav-cli-arguments-'));
 mkdirSync(join(cwd, 'empty-model'));
@@ -149,6 +150,19 @@ describe('the real process', () => {
     expect(run.status).toBe(exitCodes.usage);
     expectOneLine(run.stderr, /--frames.*'many'/);
     expect(existsSync(join(cwd, 'p.mp4'))).toBe(false);
+  });
+
+  it('bin/mav.js (the package bin) passes the status on', () => {
+    const result = spawnSync(
+      process.execPath,
+      [join(cliDirectory, 'bin', 'mav.js'), 'generate', 'x', '--seed', 'abc'],
+      {
+        cwd,
+        encoding: 'utf8',
+      },
+    );
+    expect(result.status).toBe(exitCodes.usage);
+    expectOneLine(result.stderr, /--seed.*'abc'/);
   });
 
   it('exits 3 with one line for a missing model', async () => {

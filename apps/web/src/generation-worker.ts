@@ -10,6 +10,7 @@ import {
   createMemorySource,
   createUrlSource,
   loadCascade,
+  ManifestError,
 } from '@mav/cascade';
 import { AbortError, MavError, type Tensor } from '@mav/tensor';
 import { encodeGif, framesFromModelOutput, framesToModelInput } from '@mav/video-io';
@@ -44,22 +45,33 @@ async function cascadeFor(request: GenerationRequest, signal: AbortSignal): Prom
   });
   post({ type: 'status', text: `Starting ${request.backend === 'webgpu' ? 'WebGPU' : 'WASM'}…` });
   await backend.init();
+  let manifest: string | undefined;
+  const files = request.modelUrl.startsWith('random:') ? undefined : createUrlSource(request.modelUrl);
+  if (files !== undefined) {
+    post({ type: 'status', text: 'Loading the model…' });
+    try {
+      manifest = new TextDecoder().decode(await files.read('manifest.json', { signal }));
+    } catch (error) {
+      const missing = ManifestError.isInstance(error) && error.reason === 'missing-file';
+      if (!(missing && request.randomFallback)) throw error;
+    }
+  }
   let cascade: Cascade;
-  if (request.modelUrl.startsWith('random:')) {
-    post({ type: 'notice', text: 'Random weights: the video is noise-like (no trained model is loaded).' });
+  if (manifest === undefined || files === undefined) {
+    post({
+      type: 'notice',
+      text: 'No model folder (manifest.json) found: using random weights, so the video is noise-like.',
+    });
     const { createRandomCascade } = await import('@mav/cascade/testing');
-    const { manifest, files } = await createRandomCascade({ seed: 1, preset: 'tiny' });
+    const random = await createRandomCascade({ seed: 1, preset: 'tiny' });
     cascade = await loadCascade({
-      manifest,
-      files: createMemorySource(files),
+      manifest: random.manifest,
+      files: createMemorySource(random.files),
       backends: { default: backend },
       memoryLimitBytes,
       signal,
     });
   } else {
-    post({ type: 'status', text: 'Loading the model…' });
-    const files = createUrlSource(request.modelUrl);
-    const manifest = new TextDecoder().decode(await files.read('manifest.json', { signal }));
     cascade = await loadCascade({
       manifest,
       files,

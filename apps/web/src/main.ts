@@ -191,6 +191,7 @@ form.addEventListener('submit', (event) => {
     modelUrl: options.modelUrl.startsWith('random:')
       ? options.modelUrl
       : new URL(options.modelUrl, location.href).href,
+    ...(options.defaultModel ? { randomFallback: true } : {}),
     ...(options.wasmPaths === undefined ? {} : { wasmPaths: new URL(options.wasmPaths, location.href).href }),
     seed: Number.isSafeInteger(Number(seedInput.value)) ? Number(seedInput.value) : 0,
     ...(stepsInput.value !== '' && Number.isSafeInteger(steps) && steps >= 1 ? { steps } : {}),

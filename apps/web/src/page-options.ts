@@ -9,6 +9,8 @@ import type { WebBackendName } from './protocol.js';
 /** The page's settings. */
 export interface PageOptions {
   readonly modelUrl: string;
+  /** True when no `?model=` was given: a missing default folder falls back to random weights. */
+  readonly defaultModel: boolean;
   readonly wasmPaths?: string;
   readonly backend?: WebBackendName;
   readonly steps?: number;
@@ -30,6 +32,7 @@ export function pageOptionsFrom(search: string): PageOptions {
   const numFrames = positiveInteger(parameters.get('frames'));
   return {
     modelUrl: parameters.get('model') || './model/',
+    defaultModel: !parameters.get('model'),
     ...(wasmPaths ? { wasmPaths } : {}),
     ...(backend === 'webgpu' || backend === 'wasm' ? { backend } : {}),
     ...(steps === undefined ? {} : { steps }),

@@ -16,6 +16,8 @@ export interface GenerationRequest {
   readonly backend: WebBackendName;
   /** Base URL of the model folder (holding manifest.json), or `random:tiny` for random weights. */
   readonly modelUrl: string;
+  /** When the model folder has no manifest.json, use the random-weight tiny cascade (with a notice). */
+  readonly randomFallback?: boolean;
   /** Where onnxruntime-web's .wasm/.mjs files are served; undefined: next to the bundle. */
   readonly wasmPaths?: string;
   readonly seed: number;

@@ -25,6 +25,8 @@ const workDirectory = mkdtempSync(join(tmpdir(), 'mav-web-e2e-'));
 const numFrames = 4;
 
 let server: StaticServer;
+/** The same app without a model folder. */
+let serverWithoutModel: StaticServer;
 let expected: { numFrames: number; size: number };
 
 interface Probe {
@@ -88,11 +90,13 @@ beforeAll(async () => {
     build: { outDir: outDirectory, emptyOutDir: true },
   });
   server = await serveStatic({ routes: { '/': outDirectory, '/model/': modelDirectory } });
+  serverWithoutModel = await serveStatic({ routes: { '/': outDirectory } });
   mkdirSync(resultsDirectory, { recursive: true });
 });
 
 afterAll(async () => {
   await server?.close();
+  await serverWithoutModel?.close();
 });
 
 describe('the web demo in headless Chromium', () => {
@@ -204,4 +208,31 @@ describe('the web demo in headless Chromium', () => {
       }
     });
   }
+  it('without a model folder, falls back to random weights with a notice and interpolates two images', async () => {
+    const browser = await launchChromium({ webgpu: false });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${serverWithoutModel.url}/index.html?steps=1&frames=${numFrames}`);
+      await page.waitForSelector('body[data-ready="true"]');
+      await page.check('input[name="mode"][value="interpolate"]');
+      const image = (value: number) => ({
+        name: `grey-${value}.png`,
+        mimeType: 'image/png',
+        buffer: Buffer.from(
+          encodePng({ width: 10, height: 10, data: new Uint8Array(10 * 10 * 3).fill(value) }),
+        ),
+      });
+      await page.setInputFiles('#first-image', image(30));
+      await page.setInputFiles('#last-image', image(220));
+      await page.click('#generate');
+      await page.waitForSelector('body[data-state="done"], body[data-state="error"]', { timeout: 120_000 });
+      expect(await page.getAttribute('body', 'data-state'), (await page.textContent('#status')) ?? '').toBe(
+        'done',
+      );
+      expect(await page.textContent('#notice')).toContain('random weights');
+      expect(await page.getAttribute('body', 'data-frames')).toBe(String(expected.numFrames));
+    } finally {
+      await browser.close();
+    }
+  });
 });
