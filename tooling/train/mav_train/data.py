@@ -1,0 +1,69 @@
+"""Batches of the shapes world for each stage, as torch tensors in [−1, 1]. Item seeds are a pure function
+of (step, rank, index), so a resumed or multi-process run sees exactly the data it would have seen."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .tokenizer import WordTokenizer
+from .world import image_spec, render_clip, render_image, video_spec
+
+
+def item_seeds(step: int, rank: int, world_size: int, batch: int, base_seed: int = 0) -> list[int]:
+    first = ((step * world_size + rank) * batch) + base_seed * 1_000_003
+    return [first + index for index in range(batch)]
+
+
+def image_batch(seeds: list[int], size: int, tokenizer: WordTokenizer, split: str = "train"):
+    """→ (pixels `[b 3 size size]` in [−1, 1], token ids `[b n]` int64, captions)."""
+    specs = [image_spec(seed, split) for seed in seeds]
+    pixels = torch.from_numpy(np.stack([render_image(spec, size) for spec in specs])) * 2 - 1
+    ids = torch.tensor([tokenizer.encode(spec.caption) for spec in specs], dtype=torch.int64)
+    return pixels, ids, [spec.caption for spec in specs]
+
+
+def fps_curriculum(progress: float, rng: np.random.Generator, count: int) -> np.ndarray:
+    """fps in [1, 30] from Beta(a, b): early in training (progress 0) mass near 30 fps (little motion), late
+    (progress 1) mass near low fps (much motion); the mean moves from ≈ 24 to ≈ 9."""
+    progress = min(max(progress, 0.0), 1.0)
+    a = 4.0 - 3.0 * progress
+    b = 1.0 + 2.0 * progress
+    return 1 + 29 * rng.beta(a, b, size=count)
+
+
+def video_batch(seeds: list[int], size: int, num_frames: int, fps: np.ndarray, split: str = "train") -> torch.Tensor:
+    """`[b 3 f size size]` in [−1, 1]: each clip sampled at its own fps from a random start time."""
+    clips = []
+    for seed, rate in zip(seeds, fps):
+        start = float(np.random.default_rng(seed).uniform(0, 5))
+        clips.append(render_clip(video_spec(seed, split), float(rate), num_frames, size, start))
+    return torch.from_numpy(np.stack(clips)) * 2 - 1
+
+
+def downsample(x: torch.Tensor, size: int) -> torch.Tensor:
+    """Area downsampling of `[n c h w]` to `size`."""
+    return F.interpolate(x, size=(size, size), mode="area")
+
+
+def upsample(x: torch.Tensor, size: int) -> torch.Tensor:
+    """The caller-side upsampling of SR inputs: bilinear, half-pixel centres (align_corners=False)."""
+    return F.interpolate(x, size=(size, size), mode="bilinear", align_corners=False)
+
+
+def frame_mask(num_frames: int, rng: np.random.Generator) -> tuple[np.ndarray, str, int]:
+    """Which frames ↑F is given: interpolation at a frame skip in 2…5, extrapolation, or animation."""
+    mode = ("interpolation", "interpolation", "extrapolation", "animation")[rng.integers(4)]
+    mask = np.zeros(num_frames, dtype=np.float32)
+    skip = 1
+    if mode == "interpolation":
+        skip = int(rng.integers(2, 6))
+        mask[::skip] = 1
+    elif mode == "extrapolation":
+        skip = int(rng.integers(1, 4))
+        known = max(1, num_frames // 2 // skip)
+        mask[: known * skip : skip] = 1
+    else:
+        mask[0] = 1
+    return mask, mode, skip

@@ -1,0 +1,1 @@
+"""PyTorch modules mirroring @mav/p3d-layers (same configs, same tensor names)."""

@@ -1,0 +1,121 @@
+"""Smoke runs of every stage at tiny sizes (losses must fall), resume, export and a 2-process torchrun."""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+from mav_train.export import export_cascade
+from mav_train.safetensors_io import load_safetensors
+from mav_train.stages import run_stage
+
+STEPS = 60
+FINE_TUNES = {"decoder_video", "interpolation", "sr_low_video"}  # start from a trained net: smaller drops
+CLIP_STEPS = 150  # contrastive learning leaves its chance level (ln 16) more slowly than diffusion losses fall
+ORDER = [
+    # stage, batch, needs clip, init stage
+    ("clip", 16, False, None),
+    ("prior", 16, True, None),
+    ("decoder", 8, True, None),
+    ("decoder_video", 4, True, "decoder"),
+    ("interpolation", 4, True, "decoder_video"),
+    ("sr_low_image", 4, False, None),
+    ("sr_low_video", 4, False, "sr_low_image"),
+    ("sr_high", 4, False, None),
+]
+
+
+def mean(values):
+    return sum(values) / len(values)
+
+
+class StageSmokeTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.folder = tempfile.TemporaryDirectory()
+        cls.results = {}
+        root = cls.folder.name
+        for stage, batch, needs_clip, init in ORDER:
+            cls.results[stage] = run_stage(
+                stage, os.path.join(root, stage), "tiny", CLIP_STEPS if stage == "clip" else STEPS, batch,
+                2e-3 if stage == "clip" else 1e-3,
+                clip_dir=os.path.join(root, "clip") if needs_clip else None,
+                init_dir=os.path.join(root, init) if init else None,
+                ema_decay=0.9, checkpoint_every=20,
+            )
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.folder.cleanup()
+
+    def test_every_stage_loss_decreases(self):
+        for stage, *_ in ORDER:
+            losses = self.results[stage]["losses"]
+            self.assertEqual(len(losses), CLIP_STEPS if stage == "clip" else STEPS, stage)
+            first, last = mean(losses[:10]), mean(losses[-10:])
+            factor = 0.95 if stage == "clip" else 0.97 if stage in FINE_TUNES else 0.9
+            self.assertLess(last, first * factor, f"{stage}: {first:.4f} -> {last:.4f}")
+
+    def test_every_stage_logs_checkpoints_and_exports(self):
+        root = self.folder.name
+        exported = {"clip": ["text_encoder", "image_encoder"]}
+        for stage, *_ in ORDER:
+            folder = os.path.join(root, stage)
+            with open(os.path.join(folder, "log.jsonl")) as handle:
+                lines = [json.loads(line) for line in handle]
+            self.assertEqual(lines[-1]["step"], (CLIP_STEPS if stage == "clip" else STEPS) - 1)
+            self.assertTrue(os.path.exists(os.path.join(folder, "checkpoint.pt")))
+            for name in exported.get(stage, [stage]):
+                tensors, metadata = load_safetensors(os.path.join(folder, "export", f"{name}.safetensors"))
+                self.assertEqual(metadata["format"], "pt")
+                self.assertGreater(len(tensors), 5)
+
+    def test_resume_continues_from_the_checkpoint(self):
+        root = self.folder.name
+        result = run_stage("sr_high", os.path.join(root, "sr_high"), "tiny", STEPS + 5, 4, 1e-3, ema_decay=0.9)
+        self.assertEqual(len(result["losses"]), 5)
+        with open(os.path.join(root, "sr_high", "log.jsonl")) as handle:
+            steps = [json.loads(line)["step"] for line in handle]
+        self.assertEqual(steps[-1], STEPS + 4)
+
+    def test_export_writes_a_manifest_with_checksums(self):
+        out = os.path.join(self.folder.name, "cascade")
+        summary = export_cascade(self.folder.name, out, "tiny")
+        self.assertEqual(summary["missing"], [])
+        with open(os.path.join(out, "manifest.json")) as handle:
+            manifest = json.load(handle)
+        self.assertEqual((manifest["format"], manifest["version"]), ("mav.cascade", 1))
+        self.assertEqual(set(manifest["stages"]), {"textEncoder", "imageEncoder", "prior", "decoder", "imageDecoder",
+                                                   "interpolation", "superResolutionLow", "superResolutionHigh"})
+        decoder = manifest["stages"]["decoder"]
+        self.assertEqual(decoder["schedule"]["betaSchedule"], "squared-cosine")
+        self.assertEqual(decoder["schedule"]["predictionType"], "v")
+        self.assertTrue(decoder["config"]["temporalLayers"])
+        import hashlib
+
+        for entry in manifest["stages"].values():
+            for weight in entry["weights"]:
+                with open(os.path.join(out, weight["file"]), "rb") as handle:
+                    self.assertEqual(hashlib.sha256(handle.read()).hexdigest(), weight["sha256"])
+        self.assertTrue(os.path.exists(os.path.join(out, "tokenizer.json")))
+
+
+class DistributedTest(unittest.TestCase):
+    def test_two_processes_on_cpu_with_gloo(self):
+        with tempfile.TemporaryDirectory() as folder:
+            command = [sys.executable, "-m", "mav_train.launch", "--nproc", "2", "train", "sr_high", "--size", "tiny", "--steps", "6", "--batch", "2",
+                       "--out", os.path.join(folder, "run")]
+            env = {**os.environ, "MAV_TORCH_THREADS": "1", "OMP_NUM_THREADS": "1"}
+            completed = subprocess.run(command, cwd=os.path.dirname(os.path.dirname(__file__)), env=env,
+                                       capture_output=True, text=True, timeout=300)
+            self.assertEqual(completed.returncode, 0, completed.stderr[-3000:])
+            summary = json.loads(completed.stdout.strip().splitlines()[-1])
+            self.assertEqual(summary["stage"], "sr_high")
+            tensors, _ = load_safetensors(os.path.join(folder, "run", "export", "sr_high.safetensors"))
+            self.assertIn("conv_in.weight", tensors)
+
+
+if __name__ == "__main__":
+    unittest.main()
