@@ -73,8 +73,10 @@ def _drop(vectors: torch.Tensor) -> torch.Tensor:
 
 
 def run_stage(stage: str, out: str, size: str, steps: int, batch: int, lr: float, clip_dir: str | None = None,
-              init_dir: str | None = None, ema_decay: float = 0.999, checkpoint_every: int = 500, seed: int = 0) -> dict:
-    """Trains one stage; returns the trainer's result plus the exported names."""
+              init_dir: str | None = None, ema_decay: float = 0.999, checkpoint_every: int = 500, seed: int = 0,
+              random_init: bool = False) -> dict:
+    """Trains one stage; returns the trainer's result plus the exported names. `random_init` lets stages that
+    start from another stage's weights start from random ones instead (timing runs)."""
     presets = configs(size)
     tokenizer = WordTokenizer(presets["textEncoder"]["maxLength"])
     options = TrainOptions(out=out, steps=steps, batch=batch, lr=lr, ema_decay=ema_decay,
@@ -127,10 +129,10 @@ def run_stage(stage: str, out: str, size: str, steps: int, batch: int, lr: float
         key = {"decoder": "decoder", "decoder_video": "decoderVideo", "interpolation": "interpolation"}[stage]
         config = presets[key]
         model = UNet(config)
-        if stage == "decoder_video":
+        if stage == "decoder_video" and not random_init:
             image_model, _ = load_network(need(init_dir, "--init (the decoder's output folder)"), "decoder", UNet)
             model.load_state_dict(inflate_state_dict(image_model.state_dict(), config, seed))
-        if stage == "interpolation":
+        if stage == "interpolation" and not random_init:
             video_model, _ = load_network(need(init_dir, "--init (the decoder_video output folder)"), "decoder_video", UNet)
             model.load_state_dict(widen_input_channels(video_model.state_dict(), 4, after=config["inChannels"]))
         video = stage != "decoder"
@@ -169,7 +171,7 @@ def run_stage(stage: str, out: str, size: str, steps: int, batch: int, lr: float
         key = {"sr_low_image": "srLowImage", "sr_low_video": "srLowVideo", "sr_high": "srHigh"}[stage]
         config = presets[key]
         model = UNet(config)
-        if stage == "sr_low_video":
+        if stage == "sr_low_video" and not random_init:
             image_model, _ = load_network(need(init_dir, "--init (the sr_low_image output folder)"), "sr_low_image", UNet)
             model.load_state_dict(inflate_state_dict(image_model.state_dict(), config, seed))
         high = presets["srHighSize"] if stage == "sr_high" else presets["srLowSize"]

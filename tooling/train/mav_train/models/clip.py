@@ -121,9 +121,9 @@ class Prior(nn.Module):
         self.text_embedding_proj = nn.Linear(c["embeddingDim"], width)
         self.time_embedding = EmbeddingMlp(width, width)
         self.sample_proj = nn.Linear(c["embeddingDim"], width)
-        self.query = nn.Parameter(torch.randn(width) * 0.02)
+        self.learned_query = nn.Parameter(torch.randn(width) * 0.02)
         self.position_embedding = nn.Embedding(c["textLength"] + 4, width)
-        self.encoder = Encoder(width, c["layers"], c["heads"], c["mlpRatio"])
+        self.layers = Encoder(width, c["layers"], c["heads"], c["mlpRatio"]).layers
         self.final_layer_norm = nn.LayerNorm(width, eps=1e-5)
         self.output_proj = nn.Linear(width, c["embeddingDim"])
 
@@ -136,9 +136,11 @@ class Prior(nn.Module):
                 self.text_embedding_proj(text_embedding)[:, None],
                 self.time_embedding(sinusoidal_embedding(timestep, width))[:, None],
                 self.sample_proj(sample)[:, None],
-                self.query[None, None].expand(batch, 1, width),
+                self.learned_query[None, None].expand(batch, 1, width),
             ],
             dim=1,
         )
-        h = self.encoder(sequence + self.position_embedding.weight[None])
+        h = sequence + self.position_embedding.weight[None]
+        for layer in self.layers:
+            h = layer(h)
         return self.output_proj(self.final_layer_norm(h[:, -1]))
