@@ -2,21 +2,11 @@
  * Parsers for option values. Each throws commander's `InvalidArgumentError` with a message that says
  * what was expected, so a bad value ends as one line on stderr and exit status 2.
  */
+import { type StageName, stageNames } from '@mav/cascade';
 import { InvalidArgumentError } from 'commander';
 
-/** The stages a per-stage option (`--steps decoder=4`) may name. */
-export const stageNames = [
-  'textEncoder',
-  'prior',
-  'decoder',
-  'interpolation',
-  'superResolutionLow',
-  'superResolutionHigh',
-  'imageEncoder',
-] as const;
-
-/** One stage of the cascade. */
-export type StageName = (typeof stageNames)[number];
+/** The stages a per-stage option (`--steps decoder=4`) may name: those of the cascade. */
+export { type StageName, stageNames };
 
 /** A value for every stage (`all`) and/or for named stages. */
 export interface PerStageValue {
