@@ -14,6 +14,16 @@ export interface RandomCascadeOptions {
   preset: 'tiny' | 'small';
   /** 'identity' gives ↑F the weights of `identityInterpolationWeights` (it outputs its known frames). */
   interpolation?: 'random' | 'identity';
+  /**
+   * Overrides the preset's sizes (e.g. the paper's 64 → 256 → 768): keyframe size, SR_l^t and SR_h output
+   * sizes. Each must be divisible by 2 (the UNets have two levels).
+   */
+  resolutions?: { decoder: number; superResolutionLow: number; superResolutionHigh: number };
+  /**
+   * 'minimal': UNets of 4 base channels without attention and 1 sampling step per stage, so that large
+   * configured sizes run in seconds (shape tests). Default 'default'.
+   */
+  networks?: 'default' | 'minimal';
 }
 
 /** A model in memory: the manifest and its files by name. */
@@ -84,7 +94,15 @@ export function wordLevelTokenizerJson(words: readonly string[]): object {
   };
 }
 
-function unet(options: { sampleSize: number; vectorDim: number; extra?: Partial<UNetConfig> }): UNetConfig {
+function unet(options: {
+  sampleSize: number;
+  vectorDim: number;
+  minimal: boolean;
+  extra?: Partial<UNetConfig>;
+}): UNetConfig {
+  const size: Partial<UNetConfig> = options.minimal
+    ? { baseChannels: 4, attentionLevels: [], midBlockAttention: false }
+    : {};
   return {
     inChannels: 3,
     outChannels: 3,
@@ -98,6 +116,7 @@ function unet(options: { sampleSize: number; vectorDim: number; extra?: Partial<
     temporalLayers: true,
     fpsConditioning: true,
     conditioning: { vectorDim: options.vectorDim },
+    ...size,
     ...options.extra,
   };
 }
@@ -111,6 +130,13 @@ function unet(options: { sampleSize: number; vectorDim: number; extra?: Partial<
 export async function createRandomCascade(options: RandomCascadeOptions): Promise<RandomCascade> {
   const { seed } = options;
   const base = options.preset === 'small' ? 16 : 8;
+  const resolutions = options.resolutions ?? {
+    decoder: base,
+    superResolutionLow: 2 * base,
+    superResolutionHigh: 4 * base,
+  };
+  const minimal = options.networks === 'minimal';
+  const steps = minimal ? 1 : 2;
   const embeddingDim = 16;
   const maxLength = 8;
   const words = randomCascadeWords;
@@ -131,19 +157,26 @@ export async function createRandomCascade(options: RandomCascadeOptions): Promis
   const textNetwork = { vocabSize, maxLength, endTokenId: 2, width: 16, layers: 1, heads: 2, embeddingDim };
   const imageNetwork = { imageSize: 16, patchSize: 8, width: 16, layers: 1, heads: 2, embeddingDim };
   const priorNetwork = { embeddingDim, textWidth: 16, textLength: maxLength, width: 16, layers: 1, heads: 2 };
-  const decoderNetwork = unet({ sampleSize: base, vectorDim: embeddingDim });
+  const decoderNetwork = unet({ sampleSize: resolutions.decoder, vectorDim: embeddingDim, minimal });
   const identity = options.interpolation === 'identity';
   const interpolationNetwork = identity
-    ? identityInterpolationConfig(embeddingDim, base)
-    : unet({ sampleSize: base, vectorDim: embeddingDim, extra: { frameConditioningChannels: 4 } });
+    ? identityInterpolationConfig(embeddingDim, resolutions.decoder)
+    : unet({
+        sampleSize: resolutions.decoder,
+        vectorDim: embeddingDim,
+        minimal,
+        extra: { frameConditioningChannels: 4 },
+      });
   const lowNetwork = unet({
-    sampleSize: 2 * base,
+    sampleSize: resolutions.superResolutionLow,
     vectorDim: embeddingDim,
+    minimal,
     extra: { lowResolution: { channels: 3 } },
   });
   const highNetwork = unet({
-    sampleSize: 4 * base,
+    sampleSize: resolutions.superResolutionHigh,
     vectorDim: embeddingDim,
+    minimal,
     extra: { lowResolution: { channels: 3 }, temporalLayers: false, fpsConditioning: false },
   });
   const ddim = {
@@ -188,7 +221,7 @@ export async function createRandomCascade(options: RandomCascadeOptions): Promis
           initTransformerWeights({ network: { kind: 'prior', config: priorNetwork }, seed: seed + 2 }),
         ),
         scheduler: { ...ddim, predictionType: 'sample' },
-        steps: 2,
+        steps,
         guidanceScale: 2,
       },
       decoder: {
@@ -198,10 +231,10 @@ export async function createRandomCascade(options: RandomCascadeOptions): Promis
           initUNetWeights({ config: decoderNetwork, seed: seed + 3, temporalInit: 'random' }),
         ),
         scheduler: ddim,
-        steps: 2,
+        steps,
         guidanceScale: 3,
         numFrames: 16,
-        resolution: base,
+        resolution: resolutions.decoder,
         fps: 4,
       },
       interpolation: {
@@ -213,7 +246,7 @@ export async function createRandomCascade(options: RandomCascadeOptions): Promis
             : initUNetWeights({ config: interpolationNetwork, seed: seed + 4, temporalInit: 'random' }),
         ),
         scheduler: identity ? { ...ddim, predictionType: 'sample' } : ddim,
-        steps: 2,
+        steps,
         guidanceScale: 1,
         frameSkip: 5,
       },
@@ -224,9 +257,9 @@ export async function createRandomCascade(options: RandomCascadeOptions): Promis
           initUNetWeights({ config: lowNetwork, seed: seed + 5, temporalInit: 'random' }),
         ),
         scheduler: ddim,
-        steps: 2,
+        steps,
         guidanceScale: 1,
-        resolution: 2 * base,
+        resolution: resolutions.superResolutionLow,
         noiseLevel: 20,
       },
       superResolutionHigh: {
@@ -236,9 +269,9 @@ export async function createRandomCascade(options: RandomCascadeOptions): Promis
           initUNetWeights({ config: highNetwork, seed: seed + 6 }),
         ),
         scheduler: ddim,
-        steps: 2,
+        steps,
         guidanceScale: 1,
-        resolution: 4 * base,
+        resolution: resolutions.superResolutionHigh,
         noiseLevel: 20,
       },
     },
