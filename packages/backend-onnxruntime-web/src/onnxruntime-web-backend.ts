@@ -13,6 +13,7 @@ import {
   UnsupportedError,
 } from '@mav/tensor';
 import type * as OrtWeb from 'onnxruntime-web';
+import { padConvInputChannels } from './webgpu-conv-workaround.js';
 
 /** Execution providers this adapter can use. */
 export type WebExecutionProvider = 'wasm' | 'webgpu';
@@ -149,7 +150,8 @@ export function createOnnxruntimeWebBackend(options: OnnxruntimeWebBackendOption
       const label = sessionOptions.label ?? 'model';
       let session: OrtWeb.InferenceSession;
       try {
-        session = await runtime.InferenceSession.create(model, {
+        const bytes = provider === 'webgpu' ? (padConvInputChannels(model) ?? model) : model;
+        session = await runtime.InferenceSession.create(bytes, {
           executionProviders: [provider],
           graphOptimizationLevel: sessionOptions.graphOptimizationLevel ?? 'all',
           ...(sessionOptions.externalData === undefined

@@ -80,6 +80,40 @@ export const numericCases: readonly ConformanceCase[] = [
     },
   },
   {
+    name: 'Conv 2-D with 6 and 9 input channels',
+    ops: ['Conv'],
+    async run(context) {
+      // Channel counts that are not multiples of 4 broke onnxruntime-web 1.30's WebGPU Conv (6 = sample +
+      // low-res image in the super-resolution UNets); an adapter must give correct results for them.
+      for (const channels of [6, 9]) {
+        const x = context.randomTensor([1, channels, 8, 8]);
+        const w = context.randomTensor([8, channels, 3, 3], 0.3);
+        const b = context.randomTensor([8]);
+        const bytes = graphModel({
+          name: `conv2d-${channels}-channels`,
+          nodes: [
+            node({
+              opType: 'Conv',
+              inputs: ['x', 'w', 'b'],
+              outputs: ['y'],
+              attributes: [attribute.ints('pads', [1, 1, 1, 1])],
+            }),
+          ],
+          inputs: [f32('x', [1, channels, 8, 8])],
+          outputs: [f32('y', [1, 8, 8, 8])],
+          initializers: [floatInitializer('w', w.reference), floatInitializer('b', b.reference)],
+        });
+        const session = await context.session(bytes);
+        const { y } = await session.run({ x: x.tensor });
+        await expectClose(
+          `Conv 2-D, ${channels} input channels`,
+          y,
+          convolution(x.reference, w.reference, b.reference, { pads: [1, 1, 1, 1] }),
+        );
+      }
+    },
+  },
+  {
     name: 'Conv 1-D (kernel 3, padding 1: the temporal convolution)',
     ops: ['Conv'],
     async run(context) {
