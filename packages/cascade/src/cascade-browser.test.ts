@@ -89,26 +89,37 @@ describe('textToVideo in headless Chromium matches onnxruntime-node (same random
     expect(videoError).toBeLessThanOrEqual(1e-4);
   }, 300_000);
 
-  it('WebGPU (SwiftShader): 4 keyframes → 16 frames through ↑F, 1 step per stage, within 1e-4', async () => {
+  it('WebGPU (SwiftShader): 4 keyframes → 16 frames → SR_l^t → SR_h, 1 step per stage, within 1e-4', async () => {
     // SwiftShader runs ~100× slower than WASM: 4 keyframes and one step per stage keep this near a minute.
     // The sinusoidal embeddings no longer use Sin/Cos (see p3d-layers), so WebGPU's float math differs from
-    // the CPU's only by rounding order (measured 9e-8; 3.4e-6 with the Sin/Cos embeddings).
-    // Stops after ↑F: the SR networks (6 input channels: sample + low-res) come out wrong on onnxruntime-web
-    // 1.30 WebGPU (an O(1) error on a lone UNet with 6 input channels, exact with 7), reported upstream of
-    // this package; WASM above covers SR_l^t and SR_h.
+    // the CPU's only by rounding order (measured 9e-8; 3.4e-6 with the Sin/Cos embeddings). The SR networks
+    // (6 input channels: sample + low-res) need the adapter's Conv channel padding: onnxruntime-web 1.30's
+    // WebGPU Conv is wrong for 6 input channels.
     const { keyframeError, videoError } = await compare(
       'webgpu',
       {
         prompt,
         seed: 3,
         numFrames: 4,
-        stopAfter: 'interpolation',
-        stages: { prior: { steps: 1 }, decoder: { steps: 1 }, interpolation: { steps: 1 } },
+        stages: {
+          prior: { steps: 1 },
+          decoder: { steps: 1 },
+          interpolation: { steps: 1 },
+          superResolutionLow: { steps: 1 },
+          superResolutionHigh: { steps: 1 },
+        },
       } as ParityCaseOptions['textToVideo'],
       {
         keyframes: [1, 3, 4, 8, 8],
-        video: [1, 3, 16, 8, 8],
-        stages: ['textEncoder', 'prior', 'decoder', 'interpolation'],
+        video: [1, 3, 16, 32, 32],
+        stages: [
+          'textEncoder',
+          'prior',
+          'decoder',
+          'interpolation',
+          'superResolutionLow',
+          'superResolutionHigh',
+        ],
       },
     );
     expect(keyframeError).toBeLessThanOrEqual(1e-4);
