@@ -4,6 +4,7 @@
   export --out DIR --stages DIR [--size default|tiny]      the cascade: manifest.json, tokenizer.json, weights
   fixtures --out DIR                                       parity fixtures for @mav/train-parity
   preview --stages DIR --out FILE.json                     prompts + CLIP/prior embeddings for a contact sheet
+  probe --clip DIR [--count N]                             shape and colour retrieval of the CLIP towers
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     preview_parser.add_argument("--stages", required=True)
     preview_parser.add_argument("--out", required=True)
     preview_parser.add_argument("--use-prior", action="store_true")
+    probe_parser = commands.add_parser("probe", help="shape and colour retrieval of trained CLIP towers")
+    probe_parser.add_argument("--clip", required=True, help="output folder of the clip stage")
+    probe_parser.add_argument("--count", type=int, default=4, help="eval images per (shape, colour)")
     args = parser.parse_args(argv)
 
     if args.command == "train":
@@ -67,6 +71,11 @@ def main(argv: list[str] | None = None) -> int:
         from .preview import write_preview
 
         write_preview(args.stages, args.out, args.use_prior)
+        return 0
+    if args.command == "probe":
+        from .probe import clip_probe
+
+        print(json.dumps(clip_probe(args.clip, args.count)))
         return 0
     return 1
 

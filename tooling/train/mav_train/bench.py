@@ -12,7 +12,7 @@ from .stages import run_stage
 
 # stage, batch, planned steps of the full training (README)
 PLAN = [
-    ("clip", 64, 4000), ("prior", 64, 6000), ("decoder", 16, 20000), ("decoder_video", 2, 5000),
+    ("clip", 64, 12000), ("prior", 64, 6000), ("decoder", 16, 20000), ("decoder_video", 2, 5000),
     ("interpolation", 2, 3000), ("sr_low_image", 8, 6000), ("sr_low_video", 1, 2000), ("sr_high", 4, 6000),
 ]
 

@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 
 from .tokenizer import WordTokenizer
-from .world import image_spec, render_clip, render_image, video_spec
+from .world import HELD_OUT_COMBINATIONS, SHAPES, image_spec, render_clip, render_image, video_spec
 
 
 def item_seeds(step: int, rank: int, world_size: int, batch: int, base_seed: int = 0) -> list[int]:
@@ -18,10 +18,32 @@ def item_seeds(step: int, rank: int, world_size: int, batch: int, base_seed: int
 
 def image_batch(seeds: list[int], size: int, tokenizer: WordTokenizer, split: str = "train"):
     """→ (pixels `[b 3 size size]` in [−1, 1], token ids `[b n]` int64, captions)."""
-    specs = [image_spec(seed, split) for seed in seeds]
+    return _still_batch([image_spec(seed, split) for seed in seeds], size, tokenizer)
+
+
+def contrastive_batch(seeds: list[int], size: int, tokenizer: WordTokenizer, group: int = 8, split: str = "train"):
+    """Like `image_batch`, but in groups of `group` consecutive seeds that share the colour and background of
+    the group's first image and differ in shape (every shape the split allows with that colour, in a seeded
+    order, repeating when the group is larger). Without these hard negatives a contrastive batch is separable
+    by colour and background alone and the towers never learn shape (measured: shape retrieval stays at
+    chance after 2,500 steps)."""
+    groups = (contrastive_specs(seeds[start : start + group], split) for start in range(0, len(seeds), group))
+    return _still_batch([spec for specs in groups for spec in specs], size, tokenizer)
+
+
+def _still_batch(specs: list, size: int, tokenizer: WordTokenizer):
     pixels = torch.from_numpy(np.stack([render_image(spec, size) for spec in specs])) * 2 - 1
     ids = torch.tensor([tokenizer.encode(spec.caption) for spec in specs], dtype=torch.int64)
     return pixels, ids, [spec.caption for spec in specs]
+
+
+def contrastive_specs(seeds: list[int], split: str = "train") -> list:
+    """One hard-negative group of `contrastive_batch`."""
+    anchor = image_spec(seeds[0], split)
+    allowed = [s for s in SHAPES if split == "eval" or (s, anchor.colour) not in HELD_OUT_COMBINATIONS]
+    order = np.random.default_rng(seeds[0]).permutation(len(allowed))
+    return [image_spec(seed, split, shape=allowed[order[k % len(allowed)]], colour=anchor.colour,
+                       background=anchor.background) for k, seed in enumerate(seeds)]
 
 
 def fps_curriculum(progress: float, rng: np.random.Generator, count: int) -> np.ndarray:

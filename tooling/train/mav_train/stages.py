@@ -93,7 +93,7 @@ def run_stage(stage: str, out: str, size: str, steps: int, batch: int, lr: float
         model = Clip(presets["textEncoder"], presets["imageEncoder"])
 
         def loss_fn(net, step, rank, world):
-            pixels, ids, _ = data.image_batch(data.item_seeds(step, rank, world, batch, seed), base_size, tokenizer)
+            pixels, ids, _ = data.contrastive_batch(data.item_seeds(step, rank, world, batch, seed), base_size, tokenizer)
             return net(ids, pixels)  # Clip.forward is the contrastive loss
 
         result = train(model, loss_fn, options, {"stage": stage, "size": size})

@@ -72,6 +72,16 @@ class StageSmokeTest(unittest.TestCase):
                 self.assertEqual(metadata["format"], "pt")
                 self.assertGreater(len(tensors), 5)
 
+    def test_clip_probe_scores_the_trained_towers(self):
+        from mav_train.probe import clip_probe
+
+        result = clip_probe(os.path.join(self.folder.name, "clip"), count=1)
+        self.assertEqual(result["probes"], 64)
+        self.assertEqual(result["chance"], 0.125)
+        for key in ("shapeRetrieval", "colourRetrieval"):
+            self.assertTrue(0 <= result[key] <= 1, result)
+            self.assertEqual(result[key] * 64, round(result[key] * 64))  # a count of hits
+
     def test_resume_continues_from_the_checkpoint(self):
         root = self.folder.name
         result = run_stage("sr_high", os.path.join(root, "sr_high"), "tiny", STEPS + 5, 4, 1e-3, ema_decay=0.9)

@@ -40,6 +40,28 @@ class WorldTest(unittest.TestCase):
             self.assertTrue(any(w in words for w in COLOUR_WORDS[spec.colour]), spec.caption)
         self.assertGreater(len({image_spec(seed).caption for seed in range(200)}), 100)
 
+    def test_contrastive_groups_are_hard_negatives(self):
+        from mav_train.data import contrastive_batch, contrastive_specs
+        from mav_train.tokenizer import WordTokenizer
+
+        seeds = list(range(500, 564))
+        pixels, ids, captions = contrastive_batch(seeds, 16, WordTokenizer(16))
+        self.assertEqual(tuple(pixels.shape), (64, 3, 16, 16))
+        self.assertEqual(len(captions), 64)
+        again = contrastive_batch(seeds, 16, WordTokenizer(16))
+        self.assertTrue(bool((again[0] == pixels).all()) and bool((again[1] == ids).all()))
+        for start in range(0, 64, 8):
+            specs = contrastive_specs(seeds[start : start + 8])
+            self.assertEqual([s.caption for s in specs], captions[start : start + 8])
+            self.assertEqual(len({(s.colour, s.background) for s in specs}), 1)
+            shapes = [s.shape for s in specs]
+            self.assertEqual(len(set(shapes)), 7)  # each colour has one held-out shape; the 8th repeats one
+            self.assertFalse({(s.shape, s.colour) for s in specs} & HELD_OUT_COMBINATIONS)
+            for spec in specs:
+                self.assertIn(spec.shape, spec.caption.replace("disc", "circle").replace("dot", "circle")
+                              .replace("box", "square").replace("donut", "ring").replace("rhombus", "diamond")
+                              .replace("plus", "cross"))
+
     def test_shapes_are_anti_aliased_and_distinct(self):
         images = {}
         for shape in SHAPES:

@@ -71,14 +71,16 @@ class ImageSpec:
         return [ShapeObject(self.shape, COLOURS[self.colour], self.x, self.y, SIZES[self.size], self.angle)]
 
 
-def image_spec(seed: int, split: str = "train", shape: str | None = None, colour: str | None = None) -> ImageSpec:
-    """The still image of `seed` (optionally forcing the shape and colour, for evaluation prompts)."""
+def image_spec(seed: int, split: str = "train", shape: str | None = None, colour: str | None = None,
+               background: str | None = None) -> ImageSpec:
+    """The still image of `seed` (optionally forcing the shape, colour and background: evaluation prompts and
+    the CLIP stage's hard-negative groups)."""
     rng = _rng(split, "image", seed)
     picked_shape, picked_colour = _pick_combination(rng, split)
     shape = shape or picked_shape
     colour = colour or picked_colour
     size = _choice(rng, SIZES)
-    background = _choice(rng, BACKGROUNDS)
+    background = background or _choice(rng, BACKGROUNDS)
     radius = SIZES[size]
     margin = radius + 0.03
     x, y = rng.uniform(margin, 1 - margin, size=2)
