@@ -13,10 +13,10 @@ from mav_train.stages import run_stage
 
 STEPS = 60
 FINE_TUNES = {"decoder_video", "interpolation", "sr_low_video"}  # start from a trained net: smaller drops
-CLIP_STEPS = 150  # contrastive learning leaves its chance level (ln 16) more slowly than diffusion losses fall
+CLIP_STEPS = 150  # contrastive learning leaves its chance level (ln 32) more slowly than diffusion losses fall
 ORDER = [
     # stage, batch, needs clip, init stage
-    ("clip", 16, False, None),
+    ("clip", 32, False, None),  # 4 hard-negative groups of 8
     ("prior", 16, True, None),
     ("decoder", 8, True, None),
     ("decoder_video", 4, True, "decoder"),
