@@ -25,8 +25,8 @@ def contrastive_batch(seeds: list[int], size: int, tokenizer: WordTokenizer, gro
     """Like `image_batch`, but in groups of `group` consecutive seeds that share the colour and background of
     the group's first image and differ in shape (every shape the split allows with that colour, in a seeded
     order, repeating when the group is larger). Without these hard negatives a contrastive batch is separable
-    by colour and background alone and the towers never learn shape (measured: shape retrieval stays at
-    chance after 2,500 steps)."""
+    by colour and background alone and the towers never learn shape (measured: shape retrieval 0.18 after
+    2,500 steps, chance 0.125)."""
     groups = (contrastive_specs(seeds[start : start + group], split) for start in range(0, len(seeds), group))
     return _still_batch([spec for specs in groups for spec in specs], size, tokenizer)
 

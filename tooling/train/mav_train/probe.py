@@ -1,6 +1,6 @@
 """How well the trained CLIP towers tell shapes and colours apart, on held-out (eval split) renderings.
 
-For every colour and every shape the split allows, `count` eval images are embedded and each is matched
+For every (shape, colour), held-out pairs included, `count` eval images are embedded and each is matched
 against the canonical captions that differ from its own only in the shape (shape retrieval) or only in the
 colour (colour retrieval). Chance is 1/8 for both. `python3 -m mav_train probe --clip DIR [--count N]`.
 """

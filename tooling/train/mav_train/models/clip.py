@@ -62,8 +62,8 @@ class ImageEmbeddings(nn.Module):
         self.class_embedding = nn.Parameter(torch.randn(width) * 0.02)
         self.patch_embedding = nn.Conv2d(3, width, patch_size, stride=patch_size, bias=False)
         self.position_embedding = nn.Embedding((image_size // patch_size) ** 2 + 1, width)
-        # small positions (CLIP uses width^-0.5 · 0.1-ish scales): with N(0, 1) they drown the patch content and
-        # the tower learns colour but not shape (measured: shape classification stays at chance for 400 steps)
+        # small positions, as CLIP's: with torch's default N(0, 1) they drown the patch content and the tower
+        # learns colour but not shape (measured: a shape classifier on it stays at chance for 400 steps)
         nn.init.normal_(self.position_embedding.weight, std=0.02)
 
 
