@@ -79,3 +79,24 @@ export class DimensionError extends MavError {
     return hasMarker(error, dimensionMarker);
   }
 }
+
+const outputExistsMarker = Symbol.for('mav.error.OutputExistsError');
+/**
+ * Something is already at the path a writer was asked to create: a folder (never replaced or emptied, since
+ * this package removes only what it made), a file when `overwrite: false`, or a file where a PNG sequence
+ * folder should go. `path` is the target; `existing` says what was found there. Nothing was changed.
+ */
+export class OutputExistsError extends MavError {
+  readonly [outputExistsMarker] = true;
+  readonly path: string;
+  readonly existing: 'file' | 'directory' | 'other';
+  constructor(path: string, existing: 'file' | 'directory' | 'other', message: string) {
+    super('output-exists', message);
+    this.name = 'OutputExistsError';
+    this.path = path;
+    this.existing = existing;
+  }
+  static override isInstance(error: unknown): error is OutputExistsError {
+    return hasMarker(error, outputExistsMarker);
+  }
+}

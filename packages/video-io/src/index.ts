@@ -11,7 +11,13 @@ export { type EncodeGifOptions, encodeGif, gifFrameDelays } from './encode-gif.j
 export type { EncodeOptions } from './encode-options.js';
 export { encodePng, encodePngSequence, pngSequenceFileName } from './encode-png.js';
 export { type EncodeY4mOptions, encodeY4m, y4mHeader } from './encode-y4m.js';
-export { CorruptInputError, DimensionError, EncoderMissingError, UnsupportedFormatError } from './errors.js';
+export {
+  CorruptInputError,
+  DimensionError,
+  EncoderMissingError,
+  OutputExistsError,
+  UnsupportedFormatError,
+} from './errors.js';
 export { checkWritable, padFramesToEven } from './frame-padding.js';
 export { type FrameRate, fpsToFraction } from './frame-rate.js';
 export {

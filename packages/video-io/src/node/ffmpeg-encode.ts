@@ -74,6 +74,12 @@ export function ffmpegEncodeArguments(options: {
           '4',
           '-row-mt',
           '1',
+          // Without these the WebM muxer writes bytes that differ from run to run (a random segment UID):
+          // the same frames must give the same file.
+          '-fflags',
+          '+bitexact',
+          '-flags:v',
+          '+bitexact',
         ];
   return [
     '-hide_banner',

@@ -1,5 +1,10 @@
 export * from '../index.js';
-export { temporarySiblingPath, writeAtomically } from './atomic-write.js';
+export {
+  removeTemporarySiblingsSync,
+  temporarySiblingPath,
+  type WriteAtomicallyOptions,
+  writeAtomically,
+} from './atomic-write.js';
 export { type EncodedVideo, type EncodeVideoOptions, encodeVideo, mimeTypes } from './encode-video.js';
 export {
   encodeWithFfmpeg,

@@ -26,8 +26,17 @@ export interface WriteVideoOptions
     Pick<EncodeGifOptions, 'paletteSampleFrames' | 'repeat'>,
     Pick<EncodeY4mOptions, 'chroma'> {
   readonly frames: VideoFrames;
-  /** Target file (or directory, for a PNG sequence). Parent directories are created. */
+  /**
+   * Target file (or directory, for a PNG sequence). Parent directories are created. An existing directory
+   * at `path` is never replaced or emptied, and a PNG sequence always goes to a new directory: both throw
+   * `OutputExistsError` before anything is encoded.
+   */
   readonly path: string;
+  /**
+   * Replace an existing file at `path` (default `true`); with `false` an existing file throws
+   * `OutputExistsError`, checked before encoding and again, atomically, when the file is moved into place.
+   */
+  readonly overwrite?: boolean;
   /** Format; default from the extension of `path` (see `resolveVideoFormat`). */
   readonly format?: VideoFormat;
   /**
@@ -58,11 +67,11 @@ export interface WriteVideoResult {
 /**
  * Writes `frames` to `path`. The file appears only when complete: it is written to a hidden temporary
  * sibling and renamed; an error or abort removes the temporary file and leaves any previous file alone.
- * A PNG sequence is a directory of `frame-00000.png`, ... plus `frames.json` (`{ fps, numFrames, width,
- * height, pattern }`), since PNG files carry no frame rate.
+ * A PNG sequence is a new directory of `frame-00000.png`, ... plus `frames.json` (`{ fps, numFrames, width,
+ * height, pattern }`), since PNG files carry no frame rate. Nothing this call did not create is removed.
  */
 export async function writeVideo(options: WriteVideoOptions): Promise<WriteVideoResult> {
-  const { frames, signal, onProgress, encoder = 'auto' } = options;
+  const { frames, signal, onProgress, encoder = 'auto', overwrite = true } = options;
   if (!(frames instanceof VideoFrames)) throw new TypeError('frames must be a VideoFrames.');
   if (typeof options.path !== 'string' || options.path === '')
     throw new TypeError('path must be a non-empty string.');
@@ -83,46 +92,52 @@ export async function writeVideo(options: WriteVideoOptions): Promise<WriteVideo
     numFrames: frames.numFrames,
   });
 
-  return writeAtomically(target, async (temporaryPath) => {
-    switch (format) {
-      case 'mp4':
-      case 'webm': {
-        if (format === 'mp4' && encoder === 'wasm') {
-          await writeFile(temporaryPath, await encodeMp4WithWasm({ ...options, frames }));
-          return written('h264-mp4-encoder', even);
+  const atomically = { overwrite, directory: format === 'png' };
+  return writeAtomically(
+    target,
+    async (temporaryPath) => {
+      switch (format) {
+        case 'mp4':
+        case 'webm': {
+          if (format === 'mp4' && encoder === 'wasm') {
+            await writeFile(temporaryPath, await encodeMp4WithWasm({ ...options, frames }));
+            return written('h264-mp4-encoder', even);
+          }
+          try {
+            await encodeWithFfmpeg({ ...options, frames, format, outputPath: temporaryPath });
+            return written('ffmpeg', even);
+          } catch (error) {
+            if (!(format === 'mp4' && encoder === 'auto' && EncoderMissingError.isInstance(error)))
+              throw error;
+            await writeFile(temporaryPath, await encodeMp4WithWasm({ ...options, frames }));
+            return written('h264-mp4-encoder', even);
+          }
         }
-        try {
-          await encodeWithFfmpeg({ ...options, frames, format, outputPath: temporaryPath });
-          return written('ffmpeg', even);
-        } catch (error) {
-          if (!(format === 'mp4' && encoder === 'auto' && EncoderMissingError.isInstance(error))) throw error;
-          await writeFile(temporaryPath, await encodeMp4WithWasm({ ...options, frames }));
-          return written('h264-mp4-encoder', even);
+        case 'png': {
+          const files = await encodePngSequence(frames, { signal, onProgress });
+          await mkdir(temporaryPath);
+          for (const [index, bytes] of files.entries()) {
+            throwIfAborted(signal, 'writeVideo');
+            await writeFile(path.join(temporaryPath, pngSequenceFileName(index)), bytes);
+          }
+          const manifest = {
+            fps: frames.fps,
+            numFrames: frames.numFrames,
+            width: frames.width,
+            height: frames.height,
+            pattern: 'frame-%05d.png',
+          };
+          await writeFile(path.join(temporaryPath, 'frames.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+          return written('fast-png');
         }
-      }
-      case 'png': {
-        const files = await encodePngSequence(frames, { signal, onProgress });
-        await mkdir(temporaryPath);
-        for (const [index, bytes] of files.entries()) {
+        default: {
+          const bytes = await encodeFrames({ ...options, frames, format });
           throwIfAborted(signal, 'writeVideo');
-          await writeFile(path.join(temporaryPath, pngSequenceFileName(index)), bytes);
+          await writeFile(temporaryPath, bytes);
+          return written(format === 'gif' ? 'gifenc' : format === 'apng' ? 'upng-js' : 'y4m');
         }
-        const manifest = {
-          fps: frames.fps,
-          numFrames: frames.numFrames,
-          width: frames.width,
-          height: frames.height,
-          pattern: 'frame-%05d.png',
-        };
-        await writeFile(path.join(temporaryPath, 'frames.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-        return written('fast-png');
       }
-      default: {
-        const bytes = await encodeFrames({ ...options, frames, format });
-        throwIfAborted(signal, 'writeVideo');
-        await writeFile(temporaryPath, bytes);
-        return written(format === 'gif' ? 'gifenc' : format === 'apng' ? 'upng-js' : 'y4m');
-      }
-    }
-  });
+    },
+    atomically,
+  );
 }
