@@ -85,7 +85,8 @@ async function cascadeFor(request: GenerationRequest, signal: AbortSignal): Prom
 }
 
 async function readImageTensor(cascade: Cascade, image: Blob): Promise<Tensor<'float32'>> {
-  const size = cascade.manifest.stages.decoder.resolution;
+  const size =
+    cascade.manifest.stages.decoder?.resolution ?? cascade.manifest.stages.imageDecoder?.resolution ?? 32;
   const frames = await readImage({ data: image, width: size, height: size });
   // [1 3 1 h w] -> [1 3 h w]
   return framesToModelInput(frames).reshape([1, 3, size, size]);

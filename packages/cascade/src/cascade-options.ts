@@ -1,6 +1,6 @@
 import type { Tensor } from '@mav/tensor';
 import type { StageName } from './manifest/manifest-schema.js';
-import type { StageProgress } from './stages/stage-context.js';
+import type { StageProgress, StageTensorEvent } from './stages/stage-context.js';
 
 /** The stages whose output is a video: where a run may stop. */
 export type VideoStageName = 'decoder' | 'interpolation' | 'superResolutionLow' | 'superResolutionHigh';
@@ -23,6 +23,8 @@ export interface GenerateOptions {
   stopAfter?: VideoStageName;
   signal?: AbortSignal;
   onProgress?: (event: StageProgress) => void;
+  /** Receives every stage's intermediate tensors as they are made (see `StageTensorEvent`). */
+  onTensor?: (event: StageTensorEvent) => void;
 }
 
 /** What a mode returns. */
@@ -72,4 +74,25 @@ export interface VariationsOptions extends GenerateOptions {
   /** `[1 3 H W]`: start from an image's embedding instead of a prompt's. */
   image?: Tensor<'float32'>;
   count: number;
+}
+
+/** Options of `textToImage`: the text-to-image model (C_x, P, D), optionally followed by super-resolution. */
+export interface TextToImageOptions
+  extends Pick<GenerateOptions, 'seed' | 'stages' | 'outputSize' | 'signal' | 'onProgress' | 'onTensor'> {
+  prompt: string;
+  /**
+   * Run the image through the super-resolution stages the model has (SR_l^t on one frame, then SR_h).
+   * Default false: the image decoder's own resolution. `outputSize` applies to the last one.
+   */
+  superResolution?: boolean;
+}
+
+/** What `textToImage` returns. */
+export interface TextToImageResult {
+  /** float32 `[1 3 H W]` in [−1, 1]. */
+  image: Tensor<'float32'>;
+  /** The stages that ran, in order. */
+  stages: StageName[];
+  /** `[1 D]`: the CLIP image embedding the image was decoded from. */
+  imageEmbedding: Tensor<'float32'>;
 }

@@ -5,6 +5,8 @@ import type {
   ExtrapolateVideoOptions,
   GenerateOptions,
   InterpolateImagesOptions,
+  TextToImageOptions,
+  TextToImageResult,
   TextToVideoOptions,
   VariationsOptions,
   VideoStageName,
@@ -13,10 +15,11 @@ import { InsufficientMemoryError } from './errors.js';
 import type { ModelManifest, StageName } from './manifest/manifest-schema.js';
 import { describeStages, type StageDescription } from './memory-estimate.js';
 import { DecoderStage } from './stages/decoder-stage.js';
+import { ImageDecoderStage } from './stages/image-decoder-stage.js';
 import { ImageEncoderStage } from './stages/image-encoder-stage.js';
 import { InterpolationStage } from './stages/interpolation-stage.js';
 import { PriorStage } from './stages/prior-stage.js';
-import type { StageContext } from './stages/stage-context.js';
+import { requireStage, type StageContext } from './stages/stage-context.js';
 import { SuperResolutionStage } from './stages/super-resolution-stage.js';
 import { TextEncoderStage, type TextEncoding } from './stages/text-encoder-stage.js';
 import type { PromptTokenizer } from './tokenizer/prompt-tokenizer.js';
@@ -36,6 +39,7 @@ const seedOffsets: Record<StageName, bigint> = {
   interpolation: 4n,
   superResolutionLow: 5n,
   superResolutionHigh: 6n,
+  imageDecoder: 7n,
 };
 
 /** The cascade's named components (each usable on its own), as in a diffusers pipeline. */
@@ -43,6 +47,7 @@ export interface CascadeComponents {
   textEncoder: TextEncoderStage;
   imageEncoder: ImageEncoderStage;
   prior: PriorStage;
+  imageDecoder: ImageDecoderStage;
   decoder: DecoderStage;
   interpolation: InterpolationStage;
   superResolutionLow: SuperResolutionStage;
@@ -66,8 +71,11 @@ interface Run {
 
 /**
  * Make-A-Video: video = SR_h ∘ SR_l^t ∘ ↑F ∘ D^t ∘ P ∘ (x̂, C_x(x)), and the modes built from the same
- * components (animate an image, interpolate between two images, extrapolate a video, variations). Create it
- * with `loadCascade`.
+ * components (animate an image, interpolate between two images, extrapolate a video, variations), and the
+ * text-to-image model it builds on (`textToImage`: C_x, P, D). Create it with `loadCascade`.
+ *
+ * Each mode reads as numbered steps; every diffusion stage samples through `sampleUNet`
+ * (`stages/unet-diffusion.ts`), whose loop is `denoise` of `@mav/diffusion`.
  */
 export class Cascade {
   readonly manifest: ModelManifest;
@@ -89,6 +97,7 @@ export class Cascade {
       textEncoder: new TextEncoderStage(context, options.tokenizer),
       imageEncoder: new ImageEncoderStage(context),
       prior: new PriorStage(context),
+      imageDecoder: new ImageDecoderStage(context),
       decoder: new DecoderStage(context),
       interpolation: new InterpolationStage(context),
       superResolutionLow: new SuperResolutionStage(context, 'superResolutionLow'),
@@ -109,18 +118,46 @@ export class Cascade {
     return this.#decodeAndFinish(run, imageEmbedding, text);
   }
 
+  /**
+   * Text → image with the text-to-image model the video model was built on: C_x, P, then the image decoder
+   * D, and with `superResolution` the SR stages on the one frame.
+   */
+  async textToImage(options: TextToImageOptions): Promise<TextToImageResult> {
+    // 1. Check inputs.
+    const run = this.#begin(options, ['textEncoder', 'prior', 'imageDecoder']);
+    if (typeof options.prompt !== 'string') throw new TypeError('prompt must be a string.');
+    requireStage(this.manifest, 'imageDecoder');
+    // 2. Encode the prompt and the empty prompt; 3. prior.
+    const text = await this.#encodeText(run, options.prompt);
+    const imageEmbedding = await this.#prior(run, text);
+    // 4. Image decoder: one frame [1 3 1 r r].
+    let video = clampUnit(
+      await this.components.imageDecoder.sample({
+        ...this.#conditioning(run, 'imageDecoder', imageEmbedding, text),
+      }),
+    );
+    this.#report(run, 'imageDecoder', video);
+    run.ran.push('imageDecoder');
+    // 5. Super-resolution of the frame, when asked.
+    if (options.superResolution) video = await this.#superResolve(run, video, imageEmbedding, text, 1);
+    // [1 3 1 H W] -> [1 3 H W]
+    const [, , , height, width] = video.dims as [number, number, number, number, number];
+    const image = new Tensor({ dtype: 'float32', dims: [1, 3, height, width], data: video.data });
+    return { image, stages: run.ran, imageEmbedding };
+  }
+
   /** Image → video whose first frame is the image (the interpolation network in 'animation' mode). */
   async animateImage(options: AnimateImageOptions): Promise<CascadeResult> {
     const run = this.#begin(options, ['imageEncoder', 'textEncoder', 'interpolation']);
     const image = checkImage(options.image, 'image');
     const imageEmbedding = await this.#encodeImages(run, image);
     const text = await this.#encodeText(run, options.prompt ?? '');
-    const resolution = this.manifest.stages.decoder.resolution;
+    const { resolution, numFrames } = this.#keyframeShape();
     const keyframes = await this.components.interpolation.fillFrames({
       ...this.#conditioning(run, 'interpolation', imageEmbedding, text),
       frames: imageAsVideo(resizeBilinear(image, resolution, resolution)),
       mode: 'animation',
-      numFrames: options.numFrames ?? this.manifest.stages.decoder.numFrames,
+      numFrames: options.numFrames ?? numFrames,
       fps: this.#fps(run),
     });
     run.ran.push('interpolation');
@@ -140,8 +177,9 @@ export class Cascade {
       imageEmbedding.data[index] = (imageEmbedding.data[index]! + second.data[index]!) / 2;
     }
     const text = await this.#encodeText(run, options.prompt ?? '');
-    const resolution = this.manifest.stages.decoder.resolution;
-    const numFrames = options.numFrames ?? this.manifest.stages.decoder.numFrames;
+    const keyframeShape = this.#keyframeShape();
+    const resolution = keyframeShape.resolution;
+    const numFrames = options.numFrames ?? keyframeShape.numFrames;
     const frames = new Tensor({ dtype: 'float32', dims: [1, 3, 2, resolution, resolution] });
     // [1 3 h w] × 2 -> [1 3 2 h w]
     const plane = resolution * resolution;
@@ -182,9 +220,9 @@ export class Cascade {
       throw new RangeError(`direction must be 'forward' or 'backward', got ${String(options.direction)}.`);
     }
     const given = video.dims[2]!;
-    const numFrames =
-      options.numFrames ?? given + Math.max(1, Math.floor(this.manifest.stages.decoder.numFrames / 2));
-    const resolution = this.manifest.stages.decoder.resolution;
+    const keyframeShape = this.#keyframeShape();
+    const numFrames = options.numFrames ?? given + Math.max(1, Math.floor(keyframeShape.numFrames / 2));
+    const resolution = keyframeShape.resolution;
     // Backward = forward on the reversed video, reversed back.
     const order = Array.from({ length: given }, (_, index) =>
       options.direction === 'forward' ? index : given - 1 - index,
@@ -264,9 +302,15 @@ export class Cascade {
       throw new RangeError(`stopAfter: the model '${this.manifest.name}' has no ${stopAfter} stage.`);
     }
     const tail: StageName[] = [];
+    const image = head.includes('imageDecoder');
     const stopIndex = stopAfter === undefined ? videoStages.length - 1 : videoStages.indexOf(stopAfter);
-    for (const stage of videoStages.slice(1, stopIndex + 1))
-      if (stages[stage] !== undefined) tail.push(stage);
+    // A text-to-image run continues only into the super-resolution stages, and only when asked.
+    const following = image
+      ? (options as TextToImageOptions).superResolution
+        ? videoStages.slice(2)
+        : []
+      : videoStages.slice(1, stopIndex + 1);
+    for (const stage of following) if (stages[stage] !== undefined) tail.push(stage);
     const all = [...head, ...tail];
     const guided: Partial<Record<StageName, boolean>> = {};
     for (const stage of all) {
@@ -274,7 +318,7 @@ export class Cascade {
       guided[stage] = (options.stages?.[stage]?.guidanceScale ?? entry?.guidanceScale ?? 1) !== 1;
     }
     return {
-      numFrames: options.numFrames ?? stages.decoder.numFrames,
+      numFrames: image ? 1 : (options.numFrames ?? stages.decoder?.numFrames ?? 1),
       frameSkip: options.frameSkip ?? stages.interpolation?.frameSkip ?? 1,
       guided,
       stages: all,
@@ -305,8 +349,13 @@ export class Cascade {
       if (value !== undefined && (!Number.isSafeInteger(value) || value < 1))
         throw new RangeError(`${field} must be a positive integer, got ${String(value)}.`);
     }
-    if (options.fps !== undefined && !(options.fps > 0))
-      throw new RangeError(`fps must be positive, got ${String(options.fps)}.`);
+    if (options.fps !== undefined) {
+      const range = this.manifest.stages.decoder?.fps ?? { min: 0, max: Number.POSITIVE_INFINITY };
+      if (!(options.fps > 0) || options.fps < range.min || options.fps > range.max)
+        throw new RangeError(
+          `fps must be a number in [${range.min}, ${range.max}] (the range the decoder was trained on), got ${String(options.fps)}.`,
+        );
+    }
     throwIfAborted(options.signal, 'The cascade');
     const plan = this.#plan(options, head);
     if (this.memoryLimitBytes !== undefined) {
@@ -329,17 +378,38 @@ export class Cascade {
   }
 
   #fps(run: Run): number {
-    return run.options.fps ?? this.manifest.stages.decoder.fps;
+    return run.options.fps ?? requireStage(this.manifest, 'decoder').fps.default;
+  }
+
+  /** The keyframes' size and count (the decoder's), which the masked-frame modes work at. */
+  #keyframeShape(): { resolution: number; numFrames: number } {
+    const decoder = requireStage(this.manifest, 'decoder');
+    return { resolution: decoder.resolution, numFrames: decoder.numFrames };
+  }
+
+  /** Whether a run goes through a video stage: the model has it and `stopAfter` does not end before it. */
+  #wanted(run: Run, stage: VideoStageName): boolean {
+    const stop = run.options.stopAfter;
+    return (
+      this.manifest.stages[stage] !== undefined &&
+      (stop === undefined || videoStages.indexOf(stage) <= videoStages.indexOf(stop))
+    );
+  }
+
+  /** Reports a stage's output, as the next stage receives it. */
+  #report(run: Run, stage: StageName, tensor: Tensor<'float32'>): void {
+    run.options.onTensor?.({ stage, name: 'output', tensor });
   }
 
   #sampling(run: Run, stage: StageName) {
-    const { signal, onProgress } = run.options;
+    const { signal, onProgress, onTensor } = run.options;
     return {
       seed: this.#stageSeed(run, stage),
       steps: run.options.stages?.[stage]?.steps,
       guidanceScale: run.options.stages?.[stage]?.guidanceScale,
       signal,
       onProgress,
+      onTensor,
     };
   }
 
@@ -398,10 +468,9 @@ export class Cascade {
   ): Promise<CascadeResult> {
     const { stages } = this.manifest;
     const stop = run.options.stopAfter;
-    const wanted = (stage: VideoStageName) =>
-      stages[stage] !== undefined &&
-      (stop === undefined || videoStages.indexOf(stage) <= videoStages.indexOf(stop));
+    const wanted = (stage: VideoStageName) => this.#wanted(run, stage);
     let video = clampUnit(keyframes);
+    this.#report(run, run.ran[run.ran.length - 1]!, video);
     let fps = this.#fps(run);
     if (wanted('interpolation') && stop !== 'decoder') {
       const frameSkip = run.options.frameSkip ?? stages.interpolation!.frameSkip;
@@ -414,11 +483,27 @@ export class Cascade {
         }),
       );
       fps *= frameSkip;
+      this.#report(run, 'interpolation', video);
       run.ran.push('interpolation');
     }
+    if (stop !== 'decoder' && stop !== 'interpolation')
+      video = await this.#superResolve(run, video, imageEmbedding, text, fps);
+    return { video, fps, stages: run.ran, imageEmbedding };
+  }
+
+  /** SR_l^t, then SR_h, as far as the model and `stopAfter` go; `outputSize` applies to the last one. */
+  async #superResolve(
+    run: Run,
+    input: Tensor<'float32'>,
+    imageEmbedding: Tensor<'float32'>,
+    text: TextEncoding,
+    fps: number,
+  ): Promise<Tensor<'float32'>> {
+    const wanted = (stage: VideoStageName) => this.#wanted(run, stage);
     const lastSuperResolution = wanted('superResolutionHigh') ? 'superResolutionHigh' : 'superResolutionLow';
+    let video = input;
     for (const stage of ['superResolutionLow', 'superResolutionHigh'] as const) {
-      if (!wanted(stage) || stop === 'decoder' || stop === 'interpolation') continue;
+      if (!wanted(stage)) continue;
       video = clampUnit(
         await this.components[stage].upscale({
           ...this.#conditioning(run, stage, imageEmbedding, text),
@@ -427,9 +512,10 @@ export class Cascade {
           resolution: stage === lastSuperResolution ? run.options.outputSize : undefined,
         }),
       );
+      this.#report(run, stage, video);
       run.ran.push(stage);
     }
-    return { video, fps, stages: run.ran, imageEmbedding };
+    return video;
   }
 }
 

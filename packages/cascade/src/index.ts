@@ -5,10 +5,13 @@ export type {
   ExtrapolateVideoOptions,
   GenerateOptions,
   InterpolateImagesOptions,
+  TextToImageOptions,
+  TextToImageResult,
   TextToVideoOptions,
   VariationsOptions,
   VideoStageName,
 } from './cascade-options.js';
+export { normalizeEmbeddings } from './embedding-normalization.js';
 export { InsufficientMemoryError, ManifestError, type ManifestErrorReason } from './errors.js';
 export { type LoadedModelFiles, loadModelFiles, type StageWeights } from './files/load-model-files.js';
 export {
@@ -20,6 +23,8 @@ export {
 export { type LoadCascadeOptions, loadCascade } from './load-cascade.js';
 export { modelManifestJsonSchema } from './manifest/manifest-json-schema.js';
 export {
+  type EmbeddingNormalization,
+  embeddingNormalizationSchema,
   type ModelFile,
   type ModelManifest,
   manifestFormat,
@@ -42,6 +47,7 @@ export {
 export { createScheduler } from './scheduler-factory.js';
 export { type BackendChoice, type StageBackends, StageRuntime } from './stage-runtime.js';
 export { type DecoderSampleOptions, DecoderStage } from './stages/decoder-stage.js';
+export { type ImageDecoderSampleOptions, ImageDecoderStage } from './stages/image-decoder-stage.js';
 export { ImageEncoderStage } from './stages/image-encoder-stage.js';
 export {
   type FillFramesOptions,
@@ -55,6 +61,7 @@ export type {
   StageContext,
   StageProgress,
   StageRunOptions,
+  StageTensorEvent,
 } from './stages/stage-context.js';
 export { type SuperResolutionOptions, SuperResolutionStage } from './stages/super-resolution-stage.js';
 export { TextEncoderStage, type TextEncoding } from './stages/text-encoder-stage.js';

@@ -97,7 +97,7 @@ export function describeStages(manifest: ModelManifest, plan: RunPlan): StageDes
   const descriptions: StageDescription[] = [];
   const rowsOf = (stage: StageName, batch: number) => (plan.guided[stage] ? 2 * batch : batch);
   let frames = plan.numFrames;
-  let resolution = stages.decoder.resolution;
+  let resolution = stages.decoder?.resolution ?? stages.imageDecoder?.resolution ?? 1;
   const lastSuperResolution = plan.stages.includes('superResolutionHigh')
     ? 'superResolutionHigh'
     : 'superResolutionLow';
@@ -111,20 +111,20 @@ export function describeStages(manifest: ModelManifest, plan: RunPlan): StageDes
             ? stages.textEncoder
             : name === 'imageEncoder'
               ? stages.imageEncoder!
-              : stages.prior;
+              : stages.prior!;
         const network =
           name === 'textEncoder'
             ? ({ kind: 'textEncoder', config: stages.textEncoder.network } as const)
             : name === 'imageEncoder'
               ? ({ kind: 'imageEncoder', config: stages.imageEncoder!.network } as const)
-              : ({ kind: 'prior', config: stages.prior.network } as const);
+              : ({ kind: 'prior', config: stages.prior!.network } as const);
         const rows = name === 'prior' ? rowsOf('prior', 1) : 2;
         const parameterCount = transformerParameterCount(network);
         const length =
           name === 'textEncoder'
             ? stages.textEncoder.network.maxLength
             : name === 'prior'
-              ? stages.prior.network.textLength + 4
+              ? stages.prior!.network.textLength + 4
               : (stages.imageEncoder!.network.imageSize / stages.imageEncoder!.network.patchSize) ** 2 + 1;
         const { width, heads } = entry.network;
         descriptions.push({
@@ -140,7 +140,9 @@ export function describeStages(manifest: ModelManifest, plan: RunPlan): StageDes
       default: {
         const entry = stages[name]!;
         let shape: UNetRunShape;
-        if (name === 'decoder') {
+        if (name === 'imageDecoder') {
+          shape = { rows: rowsOf(name, 1), numFrames: 1, height: resolution, width: resolution };
+        } else if (name === 'decoder') {
           shape = { rows: rowsOf(name, 1), numFrames: frames, height: resolution, width: resolution };
         } else if (name === 'interpolation') {
           const perWindow = stages.interpolation!.windowKeyframes ?? 2;

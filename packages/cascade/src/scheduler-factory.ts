@@ -11,7 +11,8 @@ import type { SchedulerManifest } from './manifest/manifest-schema.js';
 
 /** A fresh `@mav/diffusion` scheduler from a manifest's scheduler entry. */
 export function createScheduler(entry: SchedulerManifest): Scheduler {
-  const { kind, eta, ...rest } = entry;
+  // timestepDtype is a contract of the graph's input, not a scheduler option.
+  const { kind, eta, timestepDtype: _timestepDtype, ...rest } = entry;
   const options = Object.fromEntries(
     Object.entries(rest).filter(([, value]) => value !== undefined),
   ) as SchedulerOptions;

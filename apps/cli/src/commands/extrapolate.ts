@@ -35,12 +35,14 @@ export function extrapolateCommand(context: CliContext): Command {
           path: videoPath,
           size: inputSize(cascade),
           maxFrames:
-            flags.inputFrames ?? Math.max(1, Math.floor(cascade.manifest.stages.decoder.numFrames / 2)),
+            flags.inputFrames ??
+            Math.max(1, Math.floor((cascade.manifest.stages.decoder?.numFrames ?? 2) / 2)),
           signal: context.signal,
         });
         return cascade.extrapolateVideo({
           ...jobOptions,
-          fps: jobOptions.fps ?? fps,
+          // The input's own rate, inside the range the networks were trained on.
+          fps: jobOptions.fps ?? clampToTrainedFps(cascade, fps),
           video,
           direction: flags.direction,
           ...(flags.prompt === undefined ? {} : { prompt: flags.prompt }),
@@ -49,4 +51,12 @@ export function extrapolateCommand(context: CliContext): Command {
     },
   );
   return command;
+}
+
+function clampToTrainedFps(
+  cascade: { manifest: { stages: { decoder?: { fps: { min: number; max: number } } } } },
+  fps: number,
+): number {
+  const range = cascade.manifest.stages.decoder?.fps;
+  return range === undefined ? fps : Math.min(range.max, Math.max(range.min, fps));
 }

@@ -61,7 +61,7 @@ export function stageParameterSpecs(manifest: ModelManifest, stage: StageName) {
         config: manifest.stages.imageEncoder!.network,
       });
     case 'prior':
-      return transformerParameterSpecs({ kind: 'prior', config: manifest.stages.prior.network });
+      return transformerParameterSpecs({ kind: 'prior', config: manifest.stages.prior!.network });
     default:
       return unetParameterSpecs((entry as { network: Parameters<typeof unetParameterSpecs>[0] }).network);
   }

@@ -194,7 +194,7 @@ describe('bad manifests give a typed ManifestError', () => {
     const manifest = edited((m) => {
       m.stages.decoder.weights = [{ file: 'broken.safetensors', sha256: '' }];
     });
-    manifest.stages.decoder.weights[0]!.sha256 = await sha256Hex(bytes);
+    manifest.stages.decoder!.weights[0]!.sha256 = await sha256Hex(bytes);
     const { reason, error } = await reasonOf(manifest, files);
     expect(reason).toBe('invalid-weights');
     expect(error.file).toBe('broken.safetensors');
@@ -205,7 +205,7 @@ describe('bad manifests give a typed ManifestError', () => {
     const bytes = writeSafetensors({ 'conv_in.weight': new Tensor({ dtype: 'float32', dims: [1] }) });
     files.set('decoder.safetensors', bytes);
     const manifest = edited(() => {});
-    manifest.stages.decoder.weights[0]!.sha256 = await sha256Hex(bytes);
+    manifest.stages.decoder!.weights[0]!.sha256 = await sha256Hex(bytes);
     const { reason, error } = await reasonOf(manifest, files);
     expect(reason).toBe('invalid-weights');
     expect(error.message).toContain('conv_in.weight');

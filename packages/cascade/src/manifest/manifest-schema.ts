@@ -22,19 +22,50 @@ export const modelFileSchema = z
   })
   .strict();
 
-/** The sampler of a diffusion stage (the training schedule and how the model was trained). */
+/**
+ * The sampler of a diffusion stage, and the conventions the network was trained with: its noise schedule
+ * (β schedule with its cap), what it predicts and the dtype of the timestep it is fed. Training writes every
+ * convention explicitly, so nothing is left to a default on either side.
+ */
 export const schedulerSchema = z
   .object({
     kind: z.enum(['ddim', 'ddpm', 'dpm-solver++', 'euler', 'euler-ancestral']),
-    numTrainTimesteps: positiveInteger.optional(),
-    betaSchedule: z.enum(['linear', 'scaled-linear', 'squared-cosine']).optional(),
-    betaStart: z.number().positive().optional(),
-    betaEnd: z.number().positive().optional(),
-    predictionType: z.enum(['epsilon', 'v', 'sample']).optional(),
-    timestepSpacing: z.enum(['leading', 'trailing', 'linspace']).optional(),
+    numTrainTimesteps: positiveInteger.describe('Training timesteps T.'),
+    betaSchedule: z.enum(['linear', 'scaled-linear', 'squared-cosine']),
+    betaStart: z.number().positive().optional().describe('First β of a linear schedule.'),
+    betaEnd: z.number().positive().optional().describe('Last β of a linear schedule.'),
+    maxBeta: z
+      .number()
+      .positive()
+      .max(1)
+      .optional()
+      .describe('Cap on β of the squared-cosine schedule (0.999 in Nichol & Dhariwal).'),
+    predictionType: z.enum(['epsilon', 'v', 'sample']).describe('What the network predicts.'),
+    timestepSpacing: z.enum(['leading', 'trailing', 'linspace']),
+    timestepDtype: z
+      .literal('float32')
+      .describe('The dtype of the timestep input (the @mav/p3d-layers graphs take float32 t).'),
     eta: z.number().nonnegative().optional().describe('DDIM η (default 0: deterministic).'),
   })
   .strict();
+
+/** How CLIP embeddings are conditioned before they pass between stages: `scale · x/‖x‖` or unchanged. */
+export const embeddingNormalizationSchema = z
+  .object({
+    normalize: z
+      .enum(['l2', 'none'])
+      .describe("'l2': every embedding is divided by its L2 norm, then multiplied by scale."),
+    scale: z.number().positive().describe('The length of a normalised embedding (√D in training).'),
+  })
+  .strict()
+  .describe(
+    'Applied to the text embedding before the prior, to the prior output before the decoders, and to image embeddings in the image modes.',
+  );
+
+/** The null condition of classifier-free guidance for the CLIP image embedding. */
+const unconditionalVector = z
+  .literal('zeros')
+  .describe('The unconditional embedding: zeros (training drops the embedding to zeros).');
 
 const unetConfigSchema = z
   .object({
@@ -87,6 +118,11 @@ const diffusionFields = {
     .describe('Default classifier-free guidance scale (1: no guidance).'),
 };
 
+/** How a super-resolution stage brings its input to the output size before noise augmentation. */
+const lowResUpsampling = z
+  .literal('bilinear-half-pixel')
+  .describe('Bilinear with half-pixel centres (PyTorch align_corners=False, no antialiasing).');
+
 /** Every stage of the manifest, as the manifest writes it. */
 export const stageSchemas = {
   textEncoder: z
@@ -132,15 +168,32 @@ export const stageSchemas = {
       ...diffusionFields,
       numFrames: positiveInteger.describe('Frames the decoder generates (16 in the paper).'),
       resolution: positiveInteger.describe('Height and width of its frames (64 in the paper).'),
-      fps: z.number().positive().describe('Default fps conditioning.'),
+      fps: z
+        .object({ default: z.number().positive(), min: z.number().positive(), max: z.number().positive() })
+        .strict()
+        .describe('The fps conditioning: its default and the range training covered.'),
+      unconditionalVector,
     })
     .strict(),
+  imageDecoder: z
+    .object({
+      network: unetConfigSchema,
+      ...diffusionFields,
+      resolution: positiveInteger.describe('Height and width of its images.'),
+      unconditionalVector,
+    })
+    .strict()
+    .describe('The image decoder D of the text-to-image model the video model was inflated from.'),
   interpolation: z
     .object({
       network: unetConfigSchema,
       ...diffusionFields,
       frameSkip: positiveInteger.describe('Output frames per input frame step (5: 16 → 76).'),
       windowKeyframes: z.number().int().min(2).optional().describe('Known frames per window (default 2).'),
+      frameConditioning: z
+        .literal('masked-frames-then-mask')
+        .describe('Order of the 4 extra input channels: the masked RGB frames (3), then the mask (1).'),
+      unconditionalVector,
     })
     .strict(),
   superResolutionLow: z
@@ -148,7 +201,11 @@ export const stageSchemas = {
       network: unetConfigSchema,
       ...diffusionFields,
       resolution: positiveInteger.describe('Output height and width (256 in the paper).'),
-      noiseLevel: nonNegativeInteger.describe('Noise-augmentation level of the low-resolution input.'),
+      noiseLevel: nonNegativeInteger.describe(
+        'Noise-augmentation level of the low-resolution input (a timestep of the stage schedule).',
+      ),
+      lowResUpsampling,
+      unconditionalVector,
     })
     .strict(),
   superResolutionHigh: z
@@ -156,17 +213,25 @@ export const stageSchemas = {
       network: unetConfigSchema,
       ...diffusionFields,
       resolution: positiveInteger.describe('Output height and width (768 in the paper).'),
-      noiseLevel: nonNegativeInteger,
+      noiseLevel: nonNegativeInteger.describe(
+        'Noise-augmentation level of the low-resolution input (a timestep of the stage schedule).',
+      ),
+      lowResUpsampling,
+      unconditionalVector,
       frameBatch: positiveInteger.optional().describe('Frames per run (default: all frames in one batch).'),
     })
     .strict(),
 } as const;
 
-/** The stage names, in cascade order (the image encoder serves the modes that start from images). */
+/**
+ * The stage names, in cascade order (the image encoder serves the modes that start from images; the image
+ * decoder is the text-to-image model's D).
+ */
 export const stageNames = [
   'textEncoder',
   'imageEncoder',
   'prior',
+  'imageDecoder',
   'decoder',
   'interpolation',
   'superResolutionLow',
@@ -185,6 +250,7 @@ export const modelManifestSchema = z
     name: z.string().min(1),
     description: z.string().optional(),
     clipEmbeddingDim: positiveInteger.describe('Size D of the CLIP text and image embeddings.'),
+    embeddings: embeddingNormalizationSchema,
     tokenizer: z
       .object({
         file: z.string().min(1).describe('A Hugging Face tokenizer.json, relative to the manifest.'),
@@ -194,20 +260,28 @@ export const modelManifestSchema = z
           .string()
           .describe('Appended to every prompt; its id must be the text encoder endTokenId.'),
         padToken: z.string().describe('Pads prompts to maxLength; must differ from endToken.'),
-        unknownToken: z.string().optional().describe('Replaces words the vocabulary lacks.'),
+        unknownToken: z
+          .string()
+          .optional()
+          .describe('Stands for words the vocabulary lacks (they are reported, then dropped).'),
       })
       .strict(),
     stages: z
       .object({
         textEncoder: stageSchemas.textEncoder,
         imageEncoder: stageSchemas.imageEncoder.optional(),
-        prior: stageSchemas.prior,
-        decoder: stageSchemas.decoder,
+        prior: stageSchemas.prior.optional(),
+        imageDecoder: stageSchemas.imageDecoder.optional(),
+        decoder: stageSchemas.decoder.optional(),
         interpolation: stageSchemas.interpolation.optional(),
         superResolutionLow: stageSchemas.superResolutionLow.optional(),
         superResolutionHigh: stageSchemas.superResolutionHigh.optional(),
       })
       .strict(),
+    missing: z
+      .array(z.enum(stageNames))
+      .optional()
+      .describe('Stages the model does not have yet (not trained): the modes that need them say so.'),
   })
   .strict();
 
@@ -217,3 +291,5 @@ export type ModelManifest = z.infer<typeof modelManifestSchema>;
 export type ModelFile = z.infer<typeof modelFileSchema>;
 /** A diffusion stage's scheduler entry. */
 export type SchedulerManifest = z.infer<typeof schedulerSchema>;
+/** How embeddings are normalised between stages. */
+export type EmbeddingNormalization = z.infer<typeof embeddingNormalizationSchema>;

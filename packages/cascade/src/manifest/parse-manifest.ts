@@ -21,36 +21,24 @@ export function parseManifest(input: ModelManifest | string | unknown): ModelMan
       });
     }
   }
-  if (typeof value !== 'object' || value === null) {
-    throw new ManifestError(
-      'schema',
-      `The manifest must be a JSON object, got ${value === null ? 'null' : typeof value}.`,
-    );
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+    throw new ManifestError('schema', `The manifest must be a JSON object, got ${kind}.`);
   }
   // 2. Version first, so an old or new manifest gets a clear message rather than a list of schema issues.
   const version = (value as { version?: unknown }).version;
   if (version !== manifestVersion) {
     throw new ManifestError(
       'unsupported-version',
-      `Manifest version ${String(version)} is not supported; this @mav/cascade reads version ${manifestVersion}.`,
+      version === undefined
+        ? `The manifest has no version; this @mav/cascade reads version ${manifestVersion}.`
+        : `Manifest version ${JSON.stringify(version)} is not supported; this @mav/cascade reads version ${manifestVersion}.`,
       { path: 'version' },
     );
   }
-  // 3. Unknown stages, named.
-  const stages = (value as { stages?: unknown }).stages;
-  if (typeof stages === 'object' && stages !== null) {
-    const unknown = Object.keys(stages).filter((name) => !(stageNames as readonly string[]).includes(name));
-    if (unknown.length > 0) {
-      throw new ManifestError(
-        'unknown-stage',
-        `Unknown stage${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => `'${name}'`).join(', ')} in the manifest; known stages: ${stageNames.join(', ')}.`,
-        { path: `stages.${unknown[0]}` },
-      );
-    }
-  }
-  // 4. Schema.
+  // 3. Schema: every problem, each with its JSON path, in one error.
   const parsed = modelManifestSchema.safeParse(value);
-  if (!parsed.success) throw schemaError(parsed.error);
+  if (!parsed.success) throw schemaError(parsed.error, value);
   const manifest = parsed.data;
   // 5. Paths and shapes.
   for (const { file, path } of manifestFiles(manifest)) resolveModelPath(file, path);
@@ -72,12 +60,59 @@ export function manifestFiles(manifest: ModelManifest): { file: string; sha256: 
   return files;
 }
 
-function schemaError(error: z.ZodError): ManifestError {
-  const issues = error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
-  return new ManifestError('schema', `The manifest does not match the schema:\n  ${issues.join('\n  ')}`, {
-    path: formatPath(error.issues[0]?.path ?? []),
-    cause: error,
-  });
+function schemaError(error: z.ZodError, input: unknown): ManifestError {
+  const problems = error.issues.flatMap((issue) => describeIssue(issue, input));
+  const count = problems.length;
+  const onlyUnknownStages = error.issues.every(
+    (issue) => issue.code === 'unrecognized_keys' && formatPath(issue.path) === 'stages',
+  );
+  return new ManifestError(
+    onlyUnknownStages ? 'unknown-stage' : 'schema',
+    `The manifest does not match the schema (${count} problem${count === 1 ? '' : 's'}):\n  ${problems.join('\n  ')}`,
+    { path: formatPath(error.issues[0]?.path ?? []), cause: error },
+  );
+}
+
+/** One line per problem: `stages.decoder.resolution: expected number, got array`. */
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string[] {
+  const path = formatPath(issue.path);
+  const at = (key: PropertyKey) => formatPath([...issue.path, key]);
+  switch (issue.code) {
+    case 'invalid_type': {
+      const actual = valueAt(input, issue.path);
+      return [
+        `${path || '(root)'}: expected ${issue.expected}, got ${actual.found ? kindOf(actual.value) : 'nothing (the field is missing)'}`,
+      ];
+    }
+    case 'unrecognized_keys':
+      return issue.keys.map((key) =>
+        formatPath(issue.path) === 'stages'
+          ? `${at(key)}: unknown stage; known stages: ${stageNames.join(', ')}`
+          : `${at(key)}: unknown field`,
+      );
+    case 'invalid_value':
+      return [
+        `${path}: expected ${issue.values.map((option) => JSON.stringify(option)).join(' or ')}, got ${JSON.stringify(valueAt(input, issue.path).value)}`,
+      ];
+    default:
+      return [`${path || '(root)'}: ${issue.message}`];
+  }
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): { found: boolean; value: unknown } {
+  let value: unknown = input;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null || !(key in value)) return { found: false, value };
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return { found: true, value };
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number' && !Number.isInteger(value)) return `number ${value}`;
+  return typeof value;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -98,22 +133,25 @@ function checkShapes(manifest: ModelManifest): void {
       path,
       `is ${String(actual)}, must equal clipEmbeddingDim ${clipEmbeddingDim}.`,
     );
+  for (const name of manifest.missing ?? []) {
+    expect(stages[name] === undefined, `missing`, `lists '${name}', which the manifest has under stages.`);
+  }
   embedding(text.embeddingDim, 'stages.textEncoder.network.embeddingDim');
   if (stages.imageEncoder)
     embedding(stages.imageEncoder.network.embeddingDim, 'stages.imageEncoder.network.embeddingDim');
-  const prior = stages.prior.network;
-  embedding(prior.embeddingDim, 'stages.prior.network.embeddingDim');
-  expect(
-    prior.textWidth === text.width,
-    'stages.prior.network.textWidth',
-    `is ${prior.textWidth}, must equal the text encoder width ${text.width}.`,
-  );
-  expect(
-    prior.textLength === text.maxLength,
-    'stages.prior.network.textLength',
-    `is ${prior.textLength}, must equal the text encoder maxLength ${text.maxLength}.`,
-  );
-  if (stages.prior.scheduler.predictionType !== undefined) {
+  if (stages.prior) {
+    const prior = stages.prior.network;
+    embedding(prior.embeddingDim, 'stages.prior.network.embeddingDim');
+    expect(
+      prior.textWidth === text.width,
+      'stages.prior.network.textWidth',
+      `is ${prior.textWidth}, must equal the text encoder width ${text.width}.`,
+    );
+    expect(
+      prior.textLength === text.maxLength,
+      'stages.prior.network.textLength',
+      `is ${prior.textLength}, must equal the text encoder maxLength ${text.maxLength}.`,
+    );
     expect(
       stages.prior.scheduler.predictionType === 'sample',
       'stages.prior.scheduler.predictionType',
@@ -122,7 +160,7 @@ function checkShapes(manifest: ModelManifest): void {
   }
 
   const unet = (
-    name: 'decoder' | 'interpolation' | 'superResolutionLow' | 'superResolutionHigh',
+    name: 'decoder' | 'imageDecoder' | 'interpolation' | 'superResolutionLow' | 'superResolutionHigh',
     config: UNetConfig,
     rules: { temporal: boolean; frameChannels: number; lowRes: boolean; resolution: number },
   ) => {
@@ -180,26 +218,53 @@ function checkShapes(manifest: ModelManifest): void {
     );
   };
   const decoder = stages.decoder;
-  unet('decoder', decoder.network, {
-    temporal: true,
-    frameChannels: 0,
-    lowRes: false,
-    resolution: decoder.resolution,
-  });
-  expect(
-    decoder.network.conditioning?.vectorDim !== undefined,
-    'stages.decoder.network.conditioning.vectorDim',
-    'the decoder is conditioned on the CLIP image embedding; set conditioning.vectorDim.',
-  );
+  if (decoder) {
+    unet('decoder', decoder.network, {
+      temporal: true,
+      frameChannels: 0,
+      lowRes: false,
+      resolution: decoder.resolution,
+    });
+    expect(
+      decoder.network.conditioning?.vectorDim !== undefined,
+      'stages.decoder.network.conditioning.vectorDim',
+      'the decoder is conditioned on the CLIP image embedding; set conditioning.vectorDim.',
+    );
+    const { fps } = decoder;
+    expect(
+      fps.min <= fps.default && fps.default <= fps.max,
+      'stages.decoder.fps',
+      `default ${fps.default} must lie in [min ${fps.min}, max ${fps.max}].`,
+    );
+  }
+  if (stages.imageDecoder) {
+    const stage = stages.imageDecoder;
+    unet('imageDecoder', stage.network, {
+      temporal: false,
+      frameChannels: 0,
+      lowRes: false,
+      resolution: stage.resolution,
+    });
+    expect(
+      stage.network.conditioning?.vectorDim !== undefined,
+      'stages.imageDecoder.network.conditioning.vectorDim',
+      'the image decoder is conditioned on the CLIP image embedding; set conditioning.vectorDim.',
+    );
+  }
   if (stages.interpolation) {
+    expect(
+      decoder !== undefined,
+      'stages.interpolation',
+      'needs stages.decoder (its keyframe size and fps).',
+    );
     unet('interpolation', stages.interpolation.network, {
       temporal: true,
       frameChannels: 4,
       lowRes: false,
-      resolution: decoder.resolution,
+      resolution: decoder!.resolution,
     });
   }
-  let previous = decoder.resolution;
+  let previous = decoder?.resolution ?? stages.imageDecoder?.resolution ?? 1;
   if (stages.superResolutionLow) {
     const stage = stages.superResolutionLow;
     unet('superResolutionLow', stage.network, {
@@ -217,11 +282,6 @@ function checkShapes(manifest: ModelManifest): void {
   }
   if (stages.superResolutionHigh) {
     const stage = stages.superResolutionHigh;
-    expect(
-      stages.superResolutionLow !== undefined,
-      'stages.superResolutionHigh',
-      'needs stages.superResolutionLow before it.',
-    );
     unet('superResolutionHigh', stage.network, {
       temporal: false,
       frameChannels: 0,

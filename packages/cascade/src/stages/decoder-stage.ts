@@ -1,5 +1,5 @@
 import type { Tensor } from '@mav/tensor';
-import type { SamplingOptions, StageContext } from './stage-context.js';
+import { requireStage, type SamplingOptions, type StageContext } from './stage-context.js';
 import { sampleUNet, type UNetConditioning, zeros } from './unet-diffusion.js';
 
 /** Options of `DecoderStage.sample`. */
@@ -18,7 +18,9 @@ export interface DecoderSampleOptions extends SamplingOptions {
 
 /**
  * The spatiotemporal decoder D^t: (y_e, fps) → `[1 3 F r r]` keyframes in [−1, 1] (F = 16, r = 64 in the paper).
- * Classifier-free guidance uses a zero image embedding (and the empty prompt's tokens) as the null condition.
+ * Classifier-free guidance uses a zero image embedding (and the empty prompt's tokens) as the null condition
+ * (the manifest's `unconditionalVector: 'zeros'`). The sampling loop itself is `sampleUNet`
+ * (`unet-diffusion.ts`), which runs `denoise` of `@mav/diffusion`.
  */
 export class DecoderStage {
   readonly #context: StageContext;
@@ -28,7 +30,7 @@ export class DecoderStage {
   }
 
   async sample(options: DecoderSampleOptions): Promise<Tensor<'float32'>> {
-    const entry = this.#context.manifest.stages.decoder;
+    const entry = requireStage(this.#context.manifest, 'decoder');
     const numFrames = options.numFrames ?? entry.numFrames;
     const resolution = entry.resolution;
     const conditional: UNetConditioning = { vector: options.imageEmbedding, tokens: options.textTokens };
@@ -44,7 +46,7 @@ export class DecoderStage {
       dims: [1, 3, numFrames, resolution, resolution],
       conditional,
       unconditional,
-      fps: options.fps ?? entry.fps,
+      fps: options.fps ?? entry.fps.default,
     });
   }
 }

@@ -1,9 +1,10 @@
 import { buildTransformer, imageEncoderNames } from '@mav/p3d-layers';
 import { type Tensor, throwIfAborted } from '@mav/tensor';
+import { normalizeEmbeddings } from '../embedding-normalization.js';
 import { resizeBilinear } from '../video-ops.js';
 import { type StageContext, type StageRunOptions, stageWeights } from './stage-context.js';
 
-/** The CLIP image encoder: images `[b 3 H W]` in [−1, 1] (resized bilinearly to its size) → embeddings `[b D]`. */
+/** The CLIP image encoder: images `[b 3 H W]` in [−1, 1] (resized bilinearly to its size) → embeddings `[b D]`, normalised as the manifest's `embeddings` says. */
 export class ImageEncoderStage {
   readonly #context: StageContext;
 
@@ -38,7 +39,10 @@ export class ImageEncoderStage {
         session.run({ [imageEncoderNames.input]: pixels }, options.signal ? { signal: options.signal } : {}),
     );
     pixels.dispose();
-    const embedding = (await outputs[imageEncoderNames.embedding]!.toHost()) as Tensor<'float32'>;
+    const raw = (await outputs[imageEncoderNames.embedding]!.toHost()) as Tensor<'float32'>;
+    const embedding = normalizeEmbeddings(raw, this.#context.manifest.embeddings);
+    raw.dispose();
+    options.onTensor?.({ stage: 'imageEncoder', name: 'embedding', tensor: embedding });
     options.onProgress?.({
       stage: 'imageEncoder',
       step: 1,

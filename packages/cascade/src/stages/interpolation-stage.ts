@@ -1,7 +1,7 @@
 import { type MaskedFrameMode, maskedFrameConditioning } from '@mav/diffusion';
 import { Tensor } from '@mav/tensor';
 import { repeatRows, selectFrames, stackBatch } from '../video-ops.js';
-import type { SamplingOptions, StageContext } from './stage-context.js';
+import { requireStage, type SamplingOptions, type StageContext } from './stage-context.js';
 import { sampleUNet, zeros } from './unet-diffusion.js';
 
 /** Conditioning shared by the interpolation network's runs. */
@@ -52,10 +52,7 @@ export class InterpolationStage {
   }
 
   #entry() {
-    const entry = this.#context.manifest.stages.interpolation;
-    if (entry === undefined)
-      throw new RangeError(`The model '${this.#context.manifest.name}' has no interpolation stage.`);
-    return entry;
+    return requireStage(this.#context.manifest, 'interpolation');
   }
 
   /** Frames per window and the window's known positions for a frame skip. */

@@ -1,9 +1,11 @@
 import { type ClassifierFreeGuidanceConfig, denoise } from '@mav/diffusion';
 import { buildTransformer, priorNames } from '@mav/p3d-layers';
 import type { Tensor } from '@mav/tensor';
+import { normalizeEmbeddings } from '../embedding-normalization.js';
 import { createScheduler } from '../scheduler-factory.js';
-import { type SamplingOptions, type StageContext, stageWeights } from './stage-context.js';
+import { requireStage, type SamplingOptions, type StageContext, stageWeights } from './stage-context.js';
 import type { TextEncoding } from './text-encoder-stage.js';
+import { drawInitialNoise } from './unet-diffusion.js';
 
 /** Options of `PriorStage.sample`. */
 export interface PriorSampleOptions extends SamplingOptions {
@@ -16,7 +18,8 @@ export interface PriorSampleOptions extends SamplingOptions {
 /**
  * The diffusion prior P: (x_e, x̂) → the CLIP image embedding y_e `[1 D]`, sampled with the manifest's
  * scheduler (the network predicts the clean embedding: `predictionType: 'sample'`) and classifier-free
- * guidance against the empty prompt.
+ * guidance against the empty prompt. Its output is normalised like every embedding (the manifest's
+ * `embeddings`) before the decoders see it.
  */
 export class PriorStage {
   readonly #context: StageContext;
@@ -26,7 +29,7 @@ export class PriorStage {
   }
 
   async sample(options: PriorSampleOptions): Promise<Tensor<'float32'>> {
-    const entry = this.#context.manifest.stages.prior;
+    const entry = requireStage(this.#context.manifest, 'prior');
     const steps = options.steps ?? entry.steps;
     const guidanceScale = options.guidanceScale ?? entry.guidanceScale;
     const guided = guidanceScale !== 1;
@@ -44,6 +47,9 @@ export class PriorStage {
     const weights = stageWeights(this.#context, 'prior');
     const rows = guided ? 2 : 1;
     const started = performance.now();
+    const dims = [1, entry.network.embeddingDim] as const;
+    const initialNoise = drawInitialNoise(dims, options.seed);
+    options.onTensor?.({ stage: 'prior', name: 'initialNoise', tensor: initialNoise });
     const result = await this.#context.runtime.withSession(
       'prior',
       `${rows}`,
@@ -53,7 +59,7 @@ export class PriorStage {
       (session) =>
         denoise({
           session,
-          scheduler: createScheduler({ predictionType: 'sample', ...entry.scheduler }),
+          scheduler: createScheduler(entry.scheduler),
           model: {
             sampleInput: priorNames.sample,
             timestepInput: { name: priorNames.timestep, dtype: 'float32' },
@@ -61,7 +67,7 @@ export class PriorStage {
             constantFeeds: guided ? {} : conditional,
           },
           numInferenceSteps: steps,
-          dims: [1, entry.network.embeddingDim],
+          initialNoise,
           seed: options.seed,
           ...(guidance ? { guidance } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
@@ -75,6 +81,9 @@ export class PriorStage {
             }),
         }),
     );
-    return result.sample;
+    const embedding = normalizeEmbeddings(result.sample, this.#context.manifest.embeddings);
+    result.sample.dispose();
+    options.onTensor?.({ stage: 'prior', name: 'output', tensor: embedding });
+    return embedding;
   }
 }

@@ -20,10 +20,25 @@ export interface StageProgress {
   elapsedMs: number;
 }
 
+/**
+ * A tensor a stage made or drew, reported as it happens (for inspection, stage-by-stage scoring and parity
+ * checks against another implementation): the embeddings and token states of the encoders (after the
+ * manifest's embedding normalisation), the initial noise of every sampling loop, the noise of the
+ * super-resolution input augmentation, and each stage's output as the next stage receives it.
+ * The tensor is only valid during the call: copy it to keep it.
+ */
+export interface StageTensorEvent {
+  stage: StageName;
+  name: 'embedding' | 'tokens' | 'initialNoise' | 'augmentationNoise' | 'output';
+  tensor: Tensor<'float32'>;
+}
+
 /** Options every stage run takes. */
 export interface StageRunOptions {
   signal?: AbortSignal | undefined;
   onProgress?: ((event: StageProgress) => void) | undefined;
+  /** Receives the run's intermediate tensors (see `StageTensorEvent`). */
+  onTensor?: ((event: StageTensorEvent) => void) | undefined;
 }
 
 /** Sampling options of a diffusion stage (defaults from the manifest). */
@@ -40,4 +55,20 @@ export function stageWeights(context: StageContext, stage: StageName): Record<st
     throw new RangeError(`The model '${context.manifest.name}' has no ${stage} stage.`);
   }
   return weights;
+}
+
+/**
+ * The manifest entry of a stage the run needs, or a RangeError that says the model lacks it (and whether
+ * the manifest lists it as not trained yet).
+ */
+export function requireStage<Name extends StageName>(
+  manifest: ModelManifest,
+  stage: Name,
+): NonNullable<ModelManifest['stages'][Name]> {
+  const entry = manifest.stages[stage];
+  if (entry === undefined) {
+    const untrained = manifest.missing?.includes(stage) ? ' (the manifest lists it as not trained yet)' : '';
+    throw new RangeError(`The model '${manifest.name}' has no ${stage} stage${untrained}.`);
+  }
+  return entry as NonNullable<ModelManifest['stages'][Name]>;
 }

@@ -1,5 +1,6 @@
 import { augmentWithNoise, sharedFrameNoise } from '@mav/diffusion';
-import { Tensor } from '@mav/tensor';
+import { randomNormalTensor, Tensor } from '@mav/tensor';
+import { createScheduler } from '../scheduler-factory.js';
 import {
   batchRow,
   batchToFrames,
@@ -8,7 +9,7 @@ import {
   resizeBilinear,
   stackBatch,
 } from '../video-ops.js';
-import type { SamplingOptions, StageContext } from './stage-context.js';
+import { requireStage, type SamplingOptions, type StageContext } from './stage-context.js';
 import { sampleUNet, zeros } from './unet-diffusion.js';
 
 /** Options of a super-resolution run. */
@@ -25,8 +26,9 @@ export interface SuperResolutionOptions extends SamplingOptions {
 }
 
 /**
- * The super-resolution stages. The low-resolution video is upsampled bilinearly to the output size and
- * noise-augmented to the manifest's `noiseLevel` (told to the network as `noise_level`).
+ * The super-resolution stages. The low-resolution video is upsampled bilinearly (half-pixel centres: the
+ * manifest's `lowResUpsampling`) to the output size and noise-augmented to the manifest's `noiseLevel` with
+ * the stage's own training schedule (told to the network as `noise_level`).
  *
  * - `superResolutionLow` (SR_l^t) is spatiotemporal: all frames in one run, `[1 3 F R R]`.
  * - `superResolutionHigh` (SR_h) works per frame: frames go into the batch (`[F 3 1 R R]`, or chunks of
@@ -43,22 +45,25 @@ export class SuperResolutionStage {
   }
 
   #entry() {
-    const entry = this.#context.manifest.stages[this.stage];
-    if (entry === undefined)
-      throw new RangeError(`The model '${this.#context.manifest.name}' has no ${this.stage} stage.`);
-    return entry;
+    return requireStage(this.#context.manifest, this.stage);
   }
 
   async upscale(options: SuperResolutionOptions): Promise<Tensor<'float32'>> {
     const entry = this.#entry();
     const resolution = options.resolution ?? entry.resolution;
     const upsampled = resizeBilinear(options.video, resolution, resolution);
+    const augmentationStream = { seed: options.seed, stream: 2 };
     const augmented = augmentWithNoise({
       sample: upsampled,
       noiseLevel: entry.noiseLevel,
-      seed: options.seed,
-      stream: 2,
+      alphasCumulative: createScheduler(entry.scheduler).alphasCumulative,
+      ...augmentationStream,
     });
+    if (options.onTensor) {
+      // The same stream augmentWithNoise drew from, drawn again only to be reported.
+      const noise = randomNormalTensor({ ...augmentationStream, dims: upsampled.dims });
+      options.onTensor({ stage: this.stage, name: 'augmentationNoise', tensor: noise });
+    }
     upsampled.dispose();
     if (this.stage === 'superResolutionLow') {
       return sampleUNet(this.#context, {

@@ -1,11 +1,12 @@
 import { buildTransformer, textEncoderNames } from '@mav/p3d-layers';
 import { type Tensor, throwIfAborted } from '@mav/tensor';
+import { normalizeEmbeddings } from '../embedding-normalization.js';
 import type { PromptTokenizer } from '../tokenizer/prompt-tokenizer.js';
 import { type StageContext, type StageRunOptions, stageWeights } from './stage-context.js';
 
 /** What the text encoder returns for a batch of prompts. */
 export interface TextEncoding {
-  /** `[b D]`: the CLIP text embedding x_e. */
+  /** `[b D]`: the CLIP text embedding x_e, normalised as the manifest's `embeddings` says. */
   embedding: Tensor<'float32'>;
   /** `[b n W]`: the token states, for the prior and cross-attention. */
   tokens: Tensor<'float32'>;
@@ -21,7 +22,7 @@ export class TextEncoderStage {
     this.tokenizer = tokenizer;
   }
 
-  /** Encodes prompts (one run, batch = number of prompts). */
+  /** Encodes prompts (one run, batch = number of prompts); the embeddings come out normalised. */
   async encode(prompts: readonly string[], options: StageRunOptions = {}): Promise<TextEncoding> {
     if (
       !Array.isArray(prompts) ||
@@ -45,8 +46,12 @@ export class TextEncoderStage {
         session.run({ [textEncoderNames.input]: input }, options.signal ? { signal: options.signal } : {}),
     );
     input.dispose();
-    const embedding = (await outputs[textEncoderNames.embedding]!.toHost()) as Tensor<'float32'>;
+    const raw = (await outputs[textEncoderNames.embedding]!.toHost()) as Tensor<'float32'>;
+    const embedding = normalizeEmbeddings(raw, this.#context.manifest.embeddings);
+    raw.dispose();
     const tokens = (await outputs[textEncoderNames.tokens]!.toHost()) as Tensor<'float32'>;
+    options.onTensor?.({ stage: 'textEncoder', name: 'embedding', tensor: embedding });
+    options.onTensor?.({ stage: 'textEncoder', name: 'tokens', tensor: tokens });
     options.onProgress?.({
       stage: 'textEncoder',
       step: 1,

@@ -1,6 +1,6 @@
-import { type ClassifierFreeGuidanceConfig, denoise } from '@mav/diffusion';
+import { type ClassifierFreeGuidanceConfig, denoise, denoiseStreams } from '@mav/diffusion';
 import { buildUNet, resolveUNetConfig, type UNetConfig } from '@mav/p3d-layers';
-import { Tensor } from '@mav/tensor';
+import { randomNormalTensor, Tensor } from '@mav/tensor';
 import type { SchedulerManifest, StageName } from '../manifest/manifest-schema.js';
 import { createScheduler } from '../scheduler-factory.js';
 import { type SamplingOptions, type StageContext, stageWeights } from './stage-context.js';
@@ -96,7 +96,11 @@ export async function sampleUNet(
     constantFeeds = {};
   }
 
-  // 2. The denoising loop over a session of this shape.
+  // 2. The initial noise, drawn here (the stream denoise would use) so that it can be reported.
+  const initialNoise = options.initialNoise ?? drawInitialNoise(options.dims, options.seed);
+  options.onTensor?.({ stage: options.stage, name: 'initialNoise', tensor: initialNoise });
+
+  // 3. The denoising loop over a session of this shape.
   const started = performance.now();
   const weights = stageWeights(context, options.stage);
   const result = await context.runtime.withSession(
@@ -114,7 +118,7 @@ export async function sampleUNet(
           constantFeeds,
         },
         numInferenceSteps: steps,
-        ...(options.initialNoise ? { initialNoise: options.initialNoise } : { dims: options.dims }),
+        initialNoise,
         seed: options.seed,
         ...(guidance ? { guidance } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
@@ -134,6 +138,14 @@ export async function sampleUNet(
 function required<T>(value: T | undefined, what: string, stage: StageName): T {
   if (value === undefined) throw new TypeError(`The ${stage} stage needs its ${what}.`);
   return value;
+}
+
+/**
+ * The standard normal initial noise `denoise` draws for a seed (its `initialNoise` stream), drawn up front so
+ * that a stage can report it or share it.
+ */
+export function drawInitialNoise(dims: readonly number[], seed: number | bigint): Tensor<'float32'> {
+  return randomNormalTensor({ seed, stream: denoiseStreams.initialNoise, dims });
 }
 
 /** A float32 tensor of zeros. */

@@ -181,9 +181,13 @@ export async function createRandomCascade(options: RandomCascadeOptions): Promis
   });
   const ddim = {
     kind: 'ddim' as const,
+    numTrainTimesteps: 1000,
     betaSchedule: 'scaled-linear' as const,
     betaStart: 0.00085,
     betaEnd: 0.012,
+    predictionType: 'epsilon' as const,
+    timestepSpacing: 'leading' as const,
+    timestepDtype: 'float32' as const,
   };
 
   const manifest: ModelManifest = {
@@ -192,6 +196,7 @@ export async function createRandomCascade(options: RandomCascadeOptions): Promis
     name: `random-${options.preset}-${seed}`,
     description: 'Random weights: every shape and code path of the cascade, no meaningful output.',
     clipEmbeddingDim: embeddingDim,
+    embeddings: { normalize: 'l2', scale: Math.sqrt(embeddingDim) },
     tokenizer: {
       ...tokenizer,
       startToken: '<start>',
@@ -235,7 +240,8 @@ export async function createRandomCascade(options: RandomCascadeOptions): Promis
         guidanceScale: 3,
         numFrames: 16,
         resolution: resolutions.decoder,
-        fps: 4,
+        fps: { default: 4, min: 1, max: 30 },
+        unconditionalVector: 'zeros',
       },
       interpolation: {
         network: interpolationNetwork,
@@ -249,6 +255,8 @@ export async function createRandomCascade(options: RandomCascadeOptions): Promis
         steps,
         guidanceScale: 1,
         frameSkip: 5,
+        frameConditioning: 'masked-frames-then-mask',
+        unconditionalVector: 'zeros',
       },
       superResolutionLow: {
         network: lowNetwork,
@@ -261,6 +269,8 @@ export async function createRandomCascade(options: RandomCascadeOptions): Promis
         guidanceScale: 1,
         resolution: resolutions.superResolutionLow,
         noiseLevel: 20,
+        lowResUpsampling: 'bilinear-half-pixel',
+        unconditionalVector: 'zeros',
       },
       superResolutionHigh: {
         network: highNetwork,
@@ -273,6 +283,8 @@ export async function createRandomCascade(options: RandomCascadeOptions): Promis
         guidanceScale: 1,
         resolution: resolutions.superResolutionHigh,
         noiseLevel: 20,
+        lowResUpsampling: 'bilinear-half-pixel',
+        unconditionalVector: 'zeros',
       },
     },
   };
