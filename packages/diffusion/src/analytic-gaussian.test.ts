@@ -119,7 +119,7 @@ async function sampleWith(
     seed,
   });
   expect(session.runs).toBe(steps);
-  return { data: sample.data, timesteps };
+  return { data: sample.data, timesteps, initNoiseSigma: scheduler.initNoiseSigma };
 }
 
 describe('samplers fed the exact predictor for N(μ, s²) data', () => {
@@ -127,7 +127,7 @@ describe('samplers fed the exact predictor for N(μ, s²) data', () => {
     for (const predictionType of ['epsilon', 'v'] as const) {
       for (const { mean, std } of distributions) {
         it(`${sampler.label}, ${sampler.steps} steps, ${predictionType}, N(${mean}, ${std}²)`, async () => {
-          const { data, timesteps } = await sampleWith(
+          const { data, timesteps, initNoiseSigma } = await sampleWith(
             sampler.create(predictionType),
             predictionType,
             sampler.steps,
@@ -141,6 +141,7 @@ describe('samplers fed the exact predictor for N(μ, s²) data', () => {
             mean,
             std,
             eta: sampler.eta ?? 0,
+            initNoiseSigma,
           });
           // 1. The discretised sampler's exact distribution.
           expect(Math.abs(result.mean - reference.mean)).toBeLessThanOrEqual(0.02 * std);

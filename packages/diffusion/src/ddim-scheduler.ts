@@ -2,6 +2,8 @@ import { clip } from './ddpm-scheduler.js';
 import { convertPrediction } from './prediction-type.js';
 import {
   BaseScheduler,
+  checkPreviousTimestep,
+  type PreviousTimestep,
   type SchedulerOptions,
   type SchedulerStepOptions,
   type SchedulerStepResult,
@@ -11,18 +13,27 @@ import {
 export interface DdimSchedulerOptions extends SchedulerOptions {
   /** η: 0 is deterministic DDIM, 1 matches DDPM's posterior variance (Song et al. 2021, eq. 16). Default 0. */
   eta?: number;
-  /** Use ᾱ = 1 after the last step (else ᾱ_0). Default true. */
+  /** The final ᾱ, used once the step goes below t = 0: 1 when true, else ᾱ_0. Default true. */
   setAlphaToOne?: boolean;
-  /** Clip x̂_0 to [−clipSampleRange, clipSampleRange]. Default false. */
+  /** Clip x̂_0 to [−clipSampleRange, clipSampleRange]. Default false (diffusers: true). */
   clipSample?: boolean;
   /** Bound of `clipSample`. Default 1. */
   clipSampleRange?: number;
+  /**
+   * Re-derive ε̂ = (x_t − √ᾱ_t x̂_0)/√(1 − ᾱ_t) from the (clipped) x̂_0 for the direction term, as Song et
+   * al.'s reference code and GLIDE do; false uses the model's ε̂ (diffusers' `use_clipped_model_output`
+   * default). Only matters with `clipSample`. Default false.
+   */
+  useClippedModelOutput?: boolean;
+  /** Where each step goes (see `PreviousTimestep`). Default 'stride', diffusers' t − ⌊T/n⌋. */
+  previousTimestep?: PreviousTimestep;
 }
 
 /**
  * DDIM (Song, Meng & Ermon 2021, "Denoising Diffusion Implicit Models").
  *
- * From t to the previous timestep s of the schedule, with ε̂ and x̂_0 from the model:
+ * From t to the previous timestep s (s = t − ⌊T/n⌋ as in diffusers' `DDIMScheduler.step`, ᾱ_s the final
+ * ᾱ once s < 0), with ε̂ and x̂_0 from the model:
  *
  *     σ_t = η √((1 − ᾱ_s)/(1 − ᾱ_t)) √(1 − ᾱ_t/ᾱ_s)                                        (eq. 16)
  *     x_s = √ᾱ_s x̂_0 + √(1 − ᾱ_s − σ_t²) ε̂ + σ_t z,   z ~ N(0, I)                          (eq. 12)
@@ -36,6 +47,8 @@ export class DdimScheduler extends BaseScheduler {
   readonly setAlphaToOne: boolean;
   readonly clipSample: boolean;
   readonly clipSampleRange: number;
+  readonly useClippedModelOutput: boolean;
+  readonly previousTimestep: PreviousTimestep;
 
   constructor(options: DdimSchedulerOptions = {}) {
     super(options, 'leading');
@@ -49,6 +62,8 @@ export class DdimScheduler extends BaseScheduler {
     if (!(this.clipSampleRange > 0)) {
       throw new RangeError(`clipSampleRange must be positive, got ${this.clipSampleRange}.`);
     }
+    this.useClippedModelOutput = options.useClippedModelOutput ?? false;
+    this.previousTimestep = checkPreviousTimestep(options.previousTimestep);
   }
 
   /** True when η > 0. */
@@ -56,16 +71,17 @@ export class DdimScheduler extends BaseScheduler {
     return this.eta > 0;
   }
 
+  /** ᾱ below t = 0: 1 with `setAlphaToOne`, else ᾱ_0 (diffusers' `final_alpha_cumprod`). */
+  get finalAlphaCumulative(): number {
+    return this.setAlphaToOne ? 1 : this.alphasCumulative[0]!;
+  }
+
   step(options: SchedulerStepOptions): SchedulerStepResult {
     const index = this.checkStep(options);
     const { modelOutput, sample, timestep } = options;
-    const isFinal = index === this.currentTimesteps.length - 1;
+    const previous = this.previousTimestepOf(index, this.previousTimestep);
     const alphaCumulative = this.alphasCumulative[timestep]!;
-    const alphaCumulativePrev = isFinal
-      ? this.setAlphaToOne
-        ? 1
-        : this.alphasCumulative[0]!
-      : this.alphasCumulative[this.currentTimesteps[index + 1]!]!;
+    const alphaCumulativePrev = previous >= 0 ? this.alphasCumulative[previous]! : this.finalAlphaCumulative;
     const alpha = Math.sqrt(alphaCumulative);
     const sigma = Math.sqrt(1 - alphaCumulative);
 
@@ -80,9 +96,8 @@ export class DdimScheduler extends BaseScheduler {
       originalSample: predOriginalSample,
       epsilon,
     });
-    if (this.clipSample) {
-      clip(predOriginalSample, this.clipSampleRange);
-      // ε̂ consistent with the clipped x̂_0, as in Song et al.'s reference code.
+    if (this.clipSample) clip(predOriginalSample, this.clipSampleRange);
+    if (this.useClippedModelOutput) {
       for (let element = 0; element < sample.length; element++) {
         epsilon[element] = (sample[element]! - alpha * predOriginalSample[element]!) / sigma;
       }

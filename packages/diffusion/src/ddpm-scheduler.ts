@@ -1,6 +1,8 @@
 import { convertPrediction } from './prediction-type.js';
 import {
   BaseScheduler,
+  checkPreviousTimestep,
+  type PreviousTimestep,
   type SchedulerOptions,
   type SchedulerStepOptions,
   type SchedulerStepResult,
@@ -18,16 +20,22 @@ export interface DdpmSchedulerOptions extends SchedulerOptions {
   clipSample?: boolean;
   /** Bound of `clipSample`. Default 1. */
   clipSampleRange?: number;
+  /** Where each step goes (see `PreviousTimestep`). Default 'stride', diffusers' t − ⌊T/n⌋. */
+  previousTimestep?: PreviousTimestep;
 }
 
 /**
  * DDPM ancestral sampling (Ho et al. 2020, "Denoising Diffusion Probabilistic Models").
  *
- * From t to the previous timestep s of the schedule (s = t − 1 at 1000 steps; ᾱ_s = 1 after the last),
- * with β = 1 − ᾱ_t/ᾱ_s and x̂_0 from the model (eq. 15 for ε-prediction):
+ * From t to the previous timestep s (s = t − ⌊T/n⌋ as in diffusers' `DDPMScheduler.step`, so s = t − 1
+ * at 1000 steps; ᾱ_s = 1 once s < 0), with β = 1 − ᾱ_t/ᾱ_s and x̂_0 from the model (eq. 15 for
+ * ε-prediction):
  *
  *     μ̃(x_t, x̂_0) = √ᾱ_s β / (1 − ᾱ_t) · x̂_0 + √(ᾱ_t/ᾱ_s) (1 − ᾱ_s) / (1 − ᾱ_t) · x_t     (eq. 7)
- *     x_s = μ̃ + σ_t z,  z ~ N(0, I),  no noise on the final step                        (Algorithm 2)
+ *     x_s = μ̃ + σ_t z,  z ~ N(0, I),  no noise from t = 0                              (Algorithm 2)
+ *
+ * As in diffusers, noise is added whenever t > 0, so also on a last step from t > 0 ('trailing' spacing,
+ * `stepsOffset`), where 'fixed-small' gives σ_t² = 10⁻²⁰ (its floor) and 'fixed-large' σ_t² = β.
  *
  * Unlike diffusers, `clipSample` defaults to false (the scheduler does not assume pixel data in [−1, 1]).
  * Default timestep spacing: 'leading'.
@@ -38,6 +46,7 @@ export class DdpmScheduler extends BaseScheduler {
   readonly varianceType: 'fixed-small' | 'fixed-large';
   readonly clipSample: boolean;
   readonly clipSampleRange: number;
+  readonly previousTimestep: PreviousTimestep;
 
   constructor(options: DdpmSchedulerOptions = {}) {
     super(options, 'leading');
@@ -52,15 +61,16 @@ export class DdpmScheduler extends BaseScheduler {
     if (!(this.clipSampleRange > 0)) {
       throw new RangeError(`clipSampleRange must be positive, got ${this.clipSampleRange}.`);
     }
+    this.previousTimestep = checkPreviousTimestep(options.previousTimestep);
   }
 
   step(options: SchedulerStepOptions): SchedulerStepResult {
     const index = this.checkStep(options);
     const random = this.requireRandom(options);
     const { modelOutput, sample, timestep } = options;
-    const isFinal = index === this.currentTimesteps.length - 1;
+    const previous = this.previousTimestepOf(index, this.previousTimestep);
     const alphaCumulative = this.alphasCumulative[timestep]!;
-    const alphaCumulativePrev = isFinal ? 1 : this.alphasCumulative[this.currentTimesteps[index + 1]!]!;
+    const alphaCumulativePrev = previous >= 0 ? this.alphasCumulative[previous]! : 1;
     const beta = 1 - alphaCumulative / alphaCumulativePrev;
 
     const predOriginalSample = new Float32Array(sample.length);
@@ -81,8 +91,8 @@ export class DdpmScheduler extends BaseScheduler {
       this.varianceType === 'fixed-large'
         ? beta
         : Math.max(((1 - alphaCumulativePrev) / (1 - alphaCumulative)) * beta, 1e-20);
-    const noiseScale = isFinal ? 0 : Math.sqrt(variance);
-    const noise = isFinal ? undefined : random.normal(sample.length);
+    const noise = timestep > 0 ? random.normal(sample.length) : undefined;
+    const noiseScale = Math.sqrt(variance);
 
     const prevSample = new Float32Array(sample.length);
     for (let element = 0; element < sample.length; element++) {

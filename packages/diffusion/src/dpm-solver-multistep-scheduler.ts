@@ -6,6 +6,7 @@ import {
   type SchedulerStepOptions,
   type SchedulerStepResult,
 } from './scheduler.js';
+import { spaceTimesteps } from './timestep-spacing.js';
 
 /** Options of `DpmSolverMultistepScheduler`. */
 export interface DpmSolverMultistepSchedulerOptions extends SchedulerOptions {
@@ -30,8 +31,9 @@ export interface DpmSolverMultistepSchedulerOptions extends SchedulerOptions {
  *     second order:                 D_i = (1 + 1/(2 r_i)) m_{i−1} − 1/(2 r_i) m_{i−2},  r_i = h_{i−1}/h_i
  *                                   x_{t_i} = (σ_{t_i}/σ_{t_{i−1}}) x_{t_{i−1}} − α_{t_i} (e^{−h_i} − 1) D_i
  *
- * The first step (no history) and the final step to σ = 0 use the first-order update. Default timestep
- * spacing: 'linspace'. Deterministic: `step` draws no noise.
+ * The first step (no history) and the final step to σ = 0 use the first-order update. Timesteps, σ and the
+ * choice of order are those of diffusers' `DPMSolverMultistepScheduler` (algorithm 'dpmsolver++', solver
+ * 'midpoint'). Default timestep spacing: 'linspace'. Deterministic: `step` draws no noise.
  */
 export class DpmSolverMultistepScheduler extends BaseScheduler {
   readonly name = 'dpm-solver-multistep';
@@ -59,15 +61,23 @@ export class DpmSolverMultistepScheduler extends BaseScheduler {
   }
 
   /**
-   * 'linspace' takes n + 1 evenly spaced timesteps and drops t = 0 (as diffusers does): the final step then
-   * goes from t ≈ T/n straight to σ = 0 instead of through the nearly clean t = 0, where the step-size
-   * ratio r_i would be tiny and the second-order extrapolation unstable.
+   * diffusers' `DPMSolverMultistepScheduler.set_timesteps`: 'linspace' and 'leading' space n + 1
+   * timesteps and drop the last (t = 0 for linspace, ⌊T/(n + 1)⌋ apart for leading), so the final step goes
+   * from t ≈ T/(n + 1) straight to the final σ instead of through the nearly clean t = 0, where the
+   * step-size ratio r_i would be tiny and the second-order extrapolation unstable; 'trailing' is DDIM's.
+   * At n ≥ T, where those n + 1 points would repeat a timestep, every training timestep is used once.
    */
   protected override computeTimesteps(numInferenceSteps: number): number[] {
-    if (this.timestepSpacing !== 'linspace' || numInferenceSteps >= this.numTrainTimesteps) {
+    if (this.timestepSpacing === 'trailing' || numInferenceSteps >= this.numTrainTimesteps) {
       return super.computeTimesteps(numInferenceSteps);
     }
-    return super.computeTimesteps(numInferenceSteps + 1).slice(0, numInferenceSteps);
+    return spaceTimesteps({
+      spacing: this.timestepSpacing,
+      numInferenceSteps,
+      numTrainTimesteps: this.numTrainTimesteps,
+      stepsOffset: this.stepsOffset,
+      dropFinal: true,
+    });
   }
 
   protected override onTimestepsSet(): void {
@@ -77,8 +87,11 @@ export class DpmSolverMultistepScheduler extends BaseScheduler {
 
   step(options: SchedulerStepOptions): SchedulerStepResult {
     const index = this.checkStep(options);
-    if (index !== this.#nextIndex) {
-      // The multistep history belongs to the previous timestep; a jump would silently mix noise levels.
+    // The first step may start anywhere in the schedule (img2img from a noised sample, as diffusers'
+    // step index starts at the first timestep it sees); later steps must follow it in order, since the
+    // multistep history belongs to the previous timestep and a jump would silently mix noise levels.
+    const starting = this.#previousOriginalSample === undefined && this.#nextIndex === 0;
+    if (index !== this.#nextIndex && !starting) {
       throw new SchedulerStateError(
         `dpm-solver-multistep scheduler: step() must follow scheduler.timesteps in order; expected timestep ${this.currentTimesteps[this.#nextIndex]}, got ${options.timestep}. Call setTimesteps() again to restart.`,
       );

@@ -1,8 +1,8 @@
-import type { SchedulerOptions, SchedulerStepOptions, SchedulerStepResult } from './scheduler.js';
-import { SigmaScheduler } from './sigma-scheduler.js';
+import type { SchedulerStepOptions, SchedulerStepResult } from './scheduler.js';
+import { SigmaScheduler, type SigmaSchedulerOptions } from './sigma-scheduler.js';
 
 /** Options of `EulerAncestralDiscreteScheduler`. */
-export type EulerAncestralDiscreteSchedulerOptions = SchedulerOptions;
+export type EulerAncestralDiscreteSchedulerOptions = SigmaSchedulerOptions;
 
 /**
  * Euler ancestral sampling: an Euler step of the ODE (Karras et al. 2022, Algorithm 1) down to σ_down,

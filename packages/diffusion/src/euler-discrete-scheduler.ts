@@ -1,8 +1,8 @@
-import type { SchedulerOptions, SchedulerStepOptions, SchedulerStepResult } from './scheduler.js';
-import { SigmaScheduler } from './sigma-scheduler.js';
+import type { SchedulerStepOptions, SchedulerStepResult } from './scheduler.js';
+import { SigmaScheduler, type SigmaSchedulerOptions } from './sigma-scheduler.js';
 
 /** Options of `EulerDiscreteScheduler`. */
-export type EulerDiscreteSchedulerOptions = SchedulerOptions;
+export type EulerDiscreteSchedulerOptions = SigmaSchedulerOptions;
 
 /**
  * Euler's method on the probability-flow ODE dx/dσ = (x − x̂_0(x, σ))/σ (Karras et al. 2022, "Elucidating

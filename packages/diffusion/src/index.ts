@@ -51,13 +51,14 @@ export {
 export {
   type AddNoiseOptions,
   BaseScheduler,
+  type PreviousTimestep,
   type Scheduler,
   type SchedulerOptions,
   type SchedulerStepOptions,
   type SchedulerStepResult,
 } from './scheduler.js';
 export { type SharedFrameNoiseOptions, sharedFrameNoise } from './shared-frame-noise.js';
-export { SigmaScheduler } from './sigma-scheduler.js';
+export { type InitNoiseSigmaRule, SigmaScheduler, type SigmaSchedulerOptions } from './sigma-scheduler.js';
 export {
   roundHalfEven,
   spaceTimesteps,

@@ -29,6 +29,26 @@ describe('betaSchedule', () => {
     expect(betas[999]).toBe(0.999);
   });
 
+  it("squared-cosine: the values of diffusers' betas_for_alpha_bar (max_beta 0.999)", () => {
+    // Python floats from betas_for_alpha_bar(1000) and (50), before diffusers converts them to a tensor.
+    const betas = betaSchedule({ kind: 'squared-cosine', numTrainTimesteps: 1000 });
+    for (const [t, beta] of [
+      [0, 4.128422482196914e-5],
+      [1, 4.614175273665033e-5],
+      [500, 0.003155691441585007],
+      [990, 0.18998754207369384],
+      [998, 0.7499993929011166],
+      [999, 0.999],
+    ] as const) {
+      expect(Math.abs(betas[t]! - beta) / beta).toBeLessThan(1e-12);
+    }
+    const short = betaSchedule({ kind: 'squared-cosine', numTrainTimesteps: 50 });
+    expect(short[0]! / 0.0017475135338653747 - 1).toBeCloseTo(0, 12);
+    expect(short[48]! / 0.7497570035157484 - 1).toBeCloseTo(0, 12);
+    expect(short[49]).toBe(0.999);
+    expect(betaSchedule({ kind: 'squared-cosine', maxBeta: 0.5 })[999]).toBe(0.5);
+  });
+
   it('validates its options', () => {
     expect(() => betaSchedule({ numTrainTimesteps: 0 })).toThrow(RangeError);
     expect(() => betaSchedule({ betaStart: 2 })).toThrow(/betaStart/);
@@ -76,6 +96,45 @@ describe('spaceTimesteps (values as diffusers computes them)', () => {
       round: false,
     });
     expect(fractional).toEqual([999, 499.5, 0]);
+    // np.linspace(0, T - 1, 1) is [0].
+    expect(spaceTimesteps({ spacing: 'linspace', numInferenceSteps: 1, numTrainTimesteps: 1000 })).toEqual([
+      0,
+    ]);
+  });
+
+  it("numpy's float arithmetic: linspace is i·step, trailing's arange may hold an extra ≈0 value", () => {
+    // np.linspace(0, 99, 47).round(): 23·(99/46) = 49.49999… rounds to 49, where (99·23)/46 = 49.5 would give 50.
+    const reference = [
+      99, 97, 95, 93, 90, 88, 86, 84, 82, 80, 77, 75, 73, 71, 69, 67, 65, 62, 60, 58, 56, 54, 52, 49, 47, 45,
+      43, 41, 39, 37, 34, 32, 30, 28, 26, 24, 22, 19, 17, 15, 13, 11, 9, 6, 4, 2, 0,
+    ];
+    expect(spaceTimesteps({ spacing: 'linspace', numInferenceSteps: 47, numTrainTimesteps: 100 })).toEqual(
+      reference,
+    );
+    // np.arange(1000, 0, -1000/61) has 62 values (the last ≈ 0, diffusers' timestep −1): the first 61 count.
+    const trailing = spaceTimesteps({ spacing: 'trailing', numInferenceSteps: 61, numTrainTimesteps: 1000 });
+    expect(trailing).toHaveLength(61);
+    expect(trailing.slice(-3)).toEqual([48, 32, 15]);
+  });
+
+  it('dropFinal spaces n + 1 timesteps and drops the cleanest (DPMSolverMultistepScheduler)', () => {
+    expect(
+      spaceTimesteps({ spacing: 'leading', numInferenceSteps: 4, numTrainTimesteps: 1000, dropFinal: true }),
+    ).toEqual([800, 600, 400, 200]);
+    expect(
+      spaceTimesteps({ spacing: 'linspace', numInferenceSteps: 3, numTrainTimesteps: 1000, dropFinal: true }),
+    ).toEqual([999, 666, 333]);
+  });
+
+  it('rejects a stepsOffset that lands past T − 1 (diffusers would index past its table)', () => {
+    expect(() =>
+      spaceTimesteps({
+        spacing: 'leading',
+        numInferenceSteps: 1000,
+        numTrainTimesteps: 1000,
+        stepsOffset: 1,
+      }),
+    ).toThrow(/stepsOffset 1 puts timestep 1000/);
   });
 
   it('rejects more steps than training timesteps', () => {

@@ -31,6 +31,14 @@ export interface SchedulerOptions {
   stepsOffset?: number;
 }
 
+/**
+ * Where a DDPM/DDIM step goes from timestep t: 'stride' is diffusers' rule, s = t − ⌊T/n⌋ (the final
+ * ᾱ once s < 0), whatever the spacing; 'schedule' is the next entry of `timesteps` (the final ᾱ after the
+ * last). The two agree for 'leading' spacing; with 'trailing' or 'linspace' and n not dividing T, 'stride'
+ * lands between the listed timesteps (diffusers' behaviour) and 'schedule' on them.
+ */
+export type PreviousTimestep = 'stride' | 'schedule';
+
 /** Options of `Scheduler.step`. */
 export interface SchedulerStepOptions {
   /** The model's prediction for `sample` at `timestep` (after guidance). */
@@ -195,6 +203,17 @@ export abstract class BaseScheduler implements Scheduler {
     return noisy;
   }
 
+  /**
+   * The timestep a step from `timesteps[index]` goes to under `rule` (see `PreviousTimestep`); negative
+   * means past t = 0, where the scheduler's final ᾱ applies.
+   */
+  protected previousTimestepOf(index: number, rule: PreviousTimestep): number {
+    if (rule === 'schedule') {
+      return index + 1 < this.currentTimesteps.length ? this.currentTimesteps[index + 1]! : -1;
+    }
+    return this.currentTimesteps[index]! - Math.floor(this.numTrainTimesteps / this.currentTimesteps.length);
+  }
+
   /** ᾱ at an integer training timestep. */
   protected alphaCumulativeAt(timestep: number): number {
     return this.alphasCumulative[timestep]!;
@@ -256,6 +275,15 @@ export function checkSameLength(reference: Float32Array, other: Float32Array, pa
   if (reference.length !== other.length) {
     throw new RangeError(`${parameter} has ${other.length} elements but the sample has ${reference.length}.`);
   }
+}
+
+/** The `previousTimestep` option of DDPM/DDIM, checked; default 'stride' (diffusers). */
+export function checkPreviousTimestep(value: PreviousTimestep | undefined): PreviousTimestep {
+  const rule = value ?? 'stride';
+  if (rule !== 'stride' && rule !== 'schedule') {
+    throw new RangeError(`previousTimestep must be 'stride' or 'schedule', got ${String(rule as unknown)}.`);
+  }
+  return rule;
 }
 
 /** Checks an integer training timestep in [0, T). */

@@ -189,11 +189,19 @@ describe('DPM-Solver++', () => {
     expect(scheduler.timesteps.at(-1)).toBe(50);
   });
 
-  it('refuses to skip a step of its multistep history', () => {
+  it('may start anywhere in the schedule but refuses to skip a step of its multistep history', () => {
     const scheduler = new DpmSolverMultistepScheduler();
     scheduler.setTimesteps(5);
     const sample = new Float32Array(4);
-    expect(() => scheduler.step({ modelOutput: sample, timestep: scheduler.timesteps[1]!, sample })).toThrow(
+    const [, second, third, fourth] = scheduler.timesteps;
+    scheduler.step({ modelOutput: sample, timestep: second!, sample });
+    scheduler.step({ modelOutput: sample, timestep: third!, sample });
+    expect(() => scheduler.step({ modelOutput: sample, timestep: second!, sample })).toThrow(
+      SchedulerStateError,
+    );
+    scheduler.setTimesteps(5);
+    scheduler.step({ modelOutput: sample, timestep: second!, sample });
+    expect(() => scheduler.step({ modelOutput: sample, timestep: fourth!, sample })).toThrow(
       SchedulerStateError,
     );
   });

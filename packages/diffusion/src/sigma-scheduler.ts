@@ -9,6 +9,20 @@ import {
 } from './scheduler.js';
 
 /**
+ * The initial noise scale of the Euler samplers: 'diffusers' is σ_max for 'linspace' and 'trailing' spacing
+ * and √(σ_max² + 1) for 'leading' (diffusers' `init_noise_sigma`); 'unit-variance' is √(σ_max² + 1) for
+ * every spacing, the standard deviation of x = x_0 + σ ε for unit-variance data. They differ by a factor
+ * 1 + 1/(2σ_max²) (2·10⁻⁵ for the linear 1e-4…0.02 schedule).
+ */
+export type InitNoiseSigmaRule = 'diffusers' | 'unit-variance';
+
+/** Options of the Euler samplers. */
+export interface SigmaSchedulerOptions extends SchedulerOptions {
+  /** See `InitNoiseSigmaRule`. Default 'diffusers'. */
+  initNoiseSigma?: InitNoiseSigmaRule;
+}
+
+/**
  * Shared base of the Euler samplers, which work in the variance-exploding parametrisation of Karras et
  * al. 2022 ("Elucidating the Design Space of Diffusion-Based Generative Models", §2): x = x_0 + σ ε with
  * σ_t = √((1 − ᾱ_t)/ᾱ_t). The model still sees the variance-preserving input x / √(σ² + 1) (its training
@@ -20,21 +34,31 @@ export abstract class SigmaScheduler extends BaseScheduler {
   readonly trainSigmas: Float64Array;
   /** σ of each sampling timestep, then 0; set by `setTimesteps`. */
   protected sigmas: number[] = [];
+  readonly initNoiseSigmaRule: InitNoiseSigmaRule;
 
-  protected constructor(options: SchedulerOptions) {
+  protected constructor(options: SigmaSchedulerOptions) {
     super(options, 'linspace');
     this.trainSigmas = this.alphasCumulative.map((alphaCumulative) =>
       Math.sqrt((1 - alphaCumulative) / alphaCumulative),
     );
+    this.initNoiseSigmaRule = options.initNoiseSigma ?? 'diffusers';
+    if (this.initNoiseSigmaRule !== 'diffusers' && this.initNoiseSigmaRule !== 'unit-variance') {
+      throw new RangeError(
+        `initNoiseSigma must be 'diffusers' or 'unit-variance', got ${String(this.initNoiseSigmaRule)}.`,
+      );
+    }
   }
 
-  /**
-   * √(σ_max² + 1): the standard deviation of x at the first timestep when the VP sample starts as N(0, I)
-   * (diffusers uses σ_max alone for 'linspace'/'trailing'; the two differ by < 0.01% at σ_max ≈ 14.6+).
-   */
+  /** The scale of the initial N(0, I) noise (see `InitNoiseSigmaRule`). */
   override get initNoiseSigma(): number {
     const sigmaMax = this.sigmas[0] ?? this.trainSigmas[this.numTrainTimesteps - 1]!;
+    if (this.initNoiseSigmaRule === 'diffusers' && this.timestepSpacing !== 'leading') return sigmaMax;
     return Math.sqrt(sigmaMax * sigmaMax + 1);
+  }
+
+  /** 'linspace' timesteps stay fractional, as float32 values like diffusers' `np.linspace(..., dtype=np.float32)`. */
+  protected override computeTimesteps(numInferenceSteps: number): number[] {
+    return super.computeTimesteps(numInferenceSteps).map(Math.fround);
   }
 
   /** σ at a (possibly fractional) training timestep in [0, T − 1]. */

@@ -143,6 +143,11 @@ export interface ReferenceSamplerOptions {
   /** DDIM's η. */
   eta?: number;
   alphasCumulative?: Float64Array;
+  /**
+   * Scale of the initial N(0, 1) noise of the Euler samplers (a convention of the sampler: diffusers uses
+   * σ_max for 'linspace'). Default √(σ_max² + 1).
+   */
+  initNoiseSigma?: number;
 }
 
 /**
@@ -174,7 +179,7 @@ export function referenceSamplerMoments(options: ReferenceSamplerOptions): {
     const a = alphaBar(index);
     return Math.sqrt((1 - a) / a);
   };
-  let scale = euler ? Math.sqrt(sigmaOf(0) ** 2 + 1) : 1;
+  let scale = euler ? (options.initNoiseSigma ?? Math.sqrt(sigmaOf(0) ** 2 + 1)) : 1;
   let offset = 0;
   let noiseVariance = 0;
   let previous: { scale: number; offset: number; lambda: number } | undefined;
