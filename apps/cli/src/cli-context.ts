@@ -27,4 +27,9 @@ export interface CliContext {
   readonly loadModel: ModelLoader;
   /** Overrides where the embedded default model is looked for (tests). */
   readonly defaultManifestPath?: string;
+  /**
+   * Output paths being written right now (added and removed by `writeResult`). `main.ts` passes a set, so
+   * that an exit that cannot wait (a second Ctrl-C) can still remove their temporary files.
+   */
+  readonly writing?: Set<string>;
 }

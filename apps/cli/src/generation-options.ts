@@ -1,6 +1,6 @@
 /**
  * The options every generating command shares (`--seed --steps --guidance --fps --frames --size --format
- * --backend --model -o -q`), and how they turn into cascade job options.
+ * --backend --model -o --force -q`), and how they turn into cascade job options.
  */
 import { type Command, Option } from 'commander';
 import { type BackendChoice, backendChoices } from './backend-choice.js';
@@ -30,6 +30,8 @@ export interface GenerationFlags {
   threads?: number;
   model?: string;
   quiet?: boolean;
+  /** Replace an existing output file (`--force`, `--overwrite`); never a folder, a link or an input. */
+  force?: boolean;
 }
 
 /** Options shared by every command that loads a model. */
@@ -54,10 +56,18 @@ export function addModelOptions(command: Command): Command {
 export function addGenerationOptions(command: Command, defaultOutput = 'out.mp4'): Command {
   command
     .addOption(
-      new Option('-o, --output <path>', 'output file; the format follows the extension').default(
-        defaultOutput,
+      new Option(
+        '-o, --output <path>',
+        'output file; the format follows the extension (no extension: a new folder of PNG frames)',
+      ).default(defaultOutput),
+    )
+    .addOption(
+      new Option(
+        '--force',
+        'replace an existing output file (never a folder, a link or an input of the command)',
       ),
     )
+    .addOption(new Option('--overwrite', 'the same as --force').implies({ force: true }))
     .addOption(
       new Option('--seed <n>', 'random seed (default: a fresh one, printed)').argParser(
         integerParser(0, 2 ** 32 - 1),

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CliError } from './cli-error.js';
 import { exitCodes } from './exit-codes.js';
-import { numberedPath, resolveOutputTarget } from './output-target.js';
+import { checkOutputIsSafe } from './output-safety.js';
+import { displayPath, numberedPath, resolveOutputTarget } from './output-target.js';
 
 const cwd = mkdtempSync(join(tmpdir(), 'mav-output-target-'));
 
@@ -45,11 +46,26 @@ describe('resolveOutputTarget', () => {
     expect(format.message).toBe("unknown format 'avi'; formats: mp4, webm, gif, apng, png, y4m.");
   });
 
-  it('refuses a parent that is a file', () => {
+  it('refuses an empty path with a usage error', () => {
+    for (const output of ['', '  ']) {
+      const error = usageError(() => resolveOutputTarget({ output, cwd }));
+      expect(error.exitCode).toBe(exitCodes.usage);
+      expect(error.message).toContain('--output is empty');
+    }
+  });
+
+  it('refuses a parent that is a file (checkOutputIsSafe)', () => {
     writeFileSync(join(cwd, 'plain-file'), 'x');
-    expect(usageError(() => resolveOutputTarget({ output: 'plain-file/out.mp4', cwd })).exitCode).toBe(
-      exitCodes.output,
-    );
+    const target = resolveOutputTarget({ output: 'plain-file/out.mp4', cwd });
+    const error = usageError(() => checkOutputIsSafe({ target, cwd, force: false, inputs: [] }));
+    expect(error.exitCode).toBe(exitCodes.output);
+    expect(error.message).toBe("cannot write 'plain-file/out.mp4': 'plain-file' is not a folder.");
+  });
+
+  it('shows paths relative to the working folder when inside it', () => {
+    expect(displayPath(cwd, cwd)).toBe('.');
+    expect(displayPath(cwd, join(cwd, 'a', 'b.mp4'))).toBe(join('a', 'b.mp4'));
+    expect(displayPath(join(cwd, 'a'), join(cwd, 'b.mp4'))).toBe(join(cwd, 'b.mp4'));
   });
 
   it('numbers variation outputs', () => {

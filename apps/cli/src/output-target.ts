@@ -3,8 +3,7 @@
  * `.gif`, `.apng`/`.png`, `.y4m`, a path without extension for a PNG sequence directory); `--format`
  * overrides it for a path without a known extension and must agree with one that has one.
  */
-import { existsSync, statSync } from 'node:fs';
-import { dirname, extname, resolve } from 'node:path';
+import { extname, relative, resolve } from 'node:path';
 import { resolveVideoFormat, UnsupportedFormatError, type VideoFormat, videoFormats } from '@mav/video-io';
 import { CliError } from './cli-error.js';
 import { exitCodes } from './exit-codes.js';
@@ -15,12 +14,25 @@ export interface OutputTarget {
   readonly format: VideoFormat;
 }
 
-/** Resolves `-o` and `--format` against `cwd`; usage errors (exit 2) for unknown or conflicting formats. */
+/** `path` as the user would write it: relative to `cwd` when inside it, else absolute. */
+export function displayPath(cwd: string, path: string): string {
+  const shown = relative(cwd, path);
+  if (shown === '') return '.';
+  return shown.startsWith('..') ? path : shown;
+}
+
+/**
+ * Resolves `-o` and `--format` against `cwd`; usage errors (exit 2) for an empty path and for unknown or
+ * conflicting formats. Whether the path may be written is `checkOutputIsSafe`'s question.
+ */
 export function resolveOutputTarget(options: {
   readonly output: string;
   readonly format?: string;
   readonly cwd: string;
 }): OutputTarget {
+  if (options.output.trim() === '') {
+    throw new CliError(exitCodes.usage, '-o/--output is empty; give a file name such as out.mp4.');
+  }
   const path = resolve(options.cwd, options.output);
   let fromExtension: VideoFormat | undefined;
   try {
@@ -52,10 +64,6 @@ export function resolveOutputTarget(options: {
     }
   } else {
     format = fromExtension ?? 'png';
-  }
-  const parent = dirname(path);
-  if (existsSync(parent) && !statSync(parent).isDirectory()) {
-    throw new CliError(exitCodes.output, `cannot write '${options.output}': ${parent} is not a directory.`);
   }
   return { path, format };
 }

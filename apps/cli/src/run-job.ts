@@ -1,12 +1,17 @@
 /**
- * The shared path of every generating command: check the output, pick the backend, load the model, run
- * one cascade job with progress and Ctrl-C, and write the result atomically.
+ * The shared path of every generating command: check the inputs and the output, pick the backend, load
+ * the model, run one cascade job with progress and Ctrl-C, and write the result atomically.
  */
 import { randomInt } from 'node:crypto';
-import { relative } from 'node:path';
 import type { VideoStageName } from '@mav/cascade';
-import { MavError } from '@mav/tensor';
-import { framesFromModelOutput, resizeFrames, type VideoFrames } from '@mav/video-io';
+import { AbortError, MavError } from '@mav/tensor';
+import {
+  DimensionError,
+  EncoderMissingError,
+  framesFromModelOutput,
+  resizeFrames,
+  type VideoFrames,
+} from '@mav/video-io';
 import { writeVideo } from '@mav/video-io/node';
 import { chooseBackend } from './backend-choice.js';
 import type { CascadeLike, JobOptions, JobResult } from './cascade-types.js';
@@ -15,8 +20,10 @@ import { CliError } from './cli-error.js';
 import { exitCodes } from './exit-codes.js';
 import { type GenerationFlags, stageSettingsFrom } from './generation-options.js';
 import { randomWeightsNotice, resolveModel } from './model-source.js';
-import { numberedPath, type OutputTarget, resolveOutputTarget } from './output-target.js';
+import { type CheckedInput, checkOutputIsSafe } from './output-safety.js';
+import { displayPath, numberedPath, type OutputTarget, resolveOutputTarget } from './output-target.js';
 import { createProgressReporter, type ProgressReporter, progressModeFor } from './progress-reporter.js';
+import { checkInputFile, type InputFile } from './read-inputs.js';
 import { formatSize, stopAfterForSize } from './resolution.js';
 
 /** Flags of the commands that only load a model (`info`, `bench`). */
@@ -109,7 +116,18 @@ export interface WrittenVideo {
   readonly fps: number;
 }
 
-/** Converts a job result to frames at the asked size and writes it atomically to `target`. */
+/** A failure of the video writer as the CLI reports it: exit 6 naming the file, unless it is an abort. */
+function writeError(error: unknown, shown: string): unknown {
+  if (AbortError.isInstance(error) || error instanceof TypeError || error instanceof RangeError) return error;
+  if (EncoderMissingError.isInstance(error) || DimensionError.isInstance(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new CliError(exitCodes.output, `cannot write '${shown}': ${message}`, { cause: error });
+}
+
+/**
+ * Converts a job result to frames at the asked size and writes it atomically to `target`, after checking
+ * again that the path is safe (something may have appeared there while the cascade ran).
+ */
 export async function writeResult(
   context: CliContext,
   options: {
@@ -117,9 +135,13 @@ export async function writeResult(
     readonly target: OutputTarget;
     readonly flags: GenerationFlags;
     readonly reporter: ProgressReporter;
+    /** The command's input files: never overwritten. */
+    readonly inputs?: readonly CheckedInput[];
   },
 ): Promise<WrittenVideo> {
   const { result, target, flags } = options;
+  const force = flags.force === true;
+  checkOutputIsSafe({ target, cwd: context.cwd, force, inputs: options.inputs ?? [] });
   let frames: VideoFrames = framesFromModelOutput({ tensor: result.video, fps: result.fps });
   result.video.dispose();
   if (
@@ -128,12 +150,21 @@ export async function writeResult(
   ) {
     frames = resizeFrames(frames, { width: flags.size.width, height: flags.size.height, fit: 'cover' });
   }
-  const written = await writeVideo({
-    frames,
-    path: target.path,
-    format: target.format,
-    signal: context.signal,
-  });
+  context.writing?.add(target.path);
+  let written: Awaited<ReturnType<typeof writeVideo>>;
+  try {
+    written = await writeVideo({
+      frames,
+      path: target.path,
+      format: target.format,
+      overwrite: force,
+      signal: context.signal,
+    });
+  } catch (error) {
+    throw writeError(error, displayPath(context.cwd, target.path));
+  } finally {
+    context.writing?.delete(target.path);
+  }
   const summary: WrittenVideo = {
     path: written.path,
     numFrames: written.numFrames,
@@ -146,24 +177,46 @@ export async function writeResult(
 
 /** `wrote out.mp4: 76 frames, 64x64, 8 fps (seed 12)` */
 export function describeWritten(context: CliContext, video: WrittenVideo, seed: number): string {
-  const shown = relative(context.cwd, video.path) || video.path;
-  return `wrote ${shown.startsWith('..') ? video.path : shown}: ${video.numFrames} frames, ${formatSize(video)}, ${Number(video.fps.toFixed(3))} fps (seed ${seed})`;
+  return `wrote ${displayPath(context.cwd, video.path)}: ${video.numFrames} frames, ${formatSize(video)}, ${Number(video.fps.toFixed(3))} fps (seed ${seed})`;
+}
+
+/** What a generating command reads and writes, checked by {@link runGeneration} before any work. */
+export interface GenerationFiles {
+  /** Input files named on the command line (missing, a folder, unreadable: exit 5). */
+  readonly inputs?: readonly InputFile[];
+  /** The command writes this many numbered files (`out-1.mp4`, ...) instead of the output path itself. */
+  readonly numberedOutputs?: number;
 }
 
 /**
  * Runs one job (`run` gets the cascade and the job options) and writes its video(s): one result to the
  * output path, several to numbered paths (`out-1.mp4`, ...). Prints one line per file unless quiet.
+ * Before the model loads: the inputs must be readable files, and every output path safe to write
+ * (`checkOutputIsSafe`).
  */
 export async function runGeneration(
   context: CliContext,
   flags: GenerationFlags,
   run: (cascade: CascadeLike, jobOptions: JobOptions & { seed: number }) => Promise<JobResult | JobResult[]>,
+  files: GenerationFiles = {},
 ): Promise<void> {
   const target = resolveOutputTarget({
     output: flags.output,
     ...(flags.format === undefined ? {} : { format: flags.format }),
     cwd: context.cwd,
   });
+  const inputs: CheckedInput[] = (files.inputs ?? []).map((input) => ({
+    given: input.path,
+    path: checkInputFile(context.cwd, input),
+  }));
+  const force = flags.force === true;
+  if (files.numberedOutputs === undefined) {
+    checkOutputIsSafe({ target, cwd: context.cwd, force, inputs, given: flags.output });
+  } else {
+    for (let index = 1; index <= files.numberedOutputs; index++) {
+      checkOutputIsSafe({ target: numberedPath(target, index), cwd: context.cwd, force, inputs });
+    }
+  }
   await withCascade(context, flags, async ({ cascade, reporter }) => {
     const jobOptions = jobOptionsFrom(context, flags, cascade, reporter);
     const outcome = await run(cascade, jobOptions);
@@ -171,7 +224,7 @@ export async function runGeneration(
     const lines: string[] = [];
     for (const [index, result] of results.entries()) {
       const path = results.length === 1 && !Array.isArray(outcome) ? target : numberedPath(target, index + 1);
-      const written = await writeResult(context, { result, target: path, flags, reporter });
+      const written = await writeResult(context, { result, target: path, flags, reporter, inputs });
       lines.push(describeWritten(context, written, jobOptions.seed));
     }
     reporter.stop();

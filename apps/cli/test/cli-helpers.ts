@@ -72,6 +72,8 @@ export function spawnCli(
     cwd: string;
     env?: Record<string, string>;
     onStderr?: (text: string, child: ReturnType<typeof spawn>) => void;
+    /** Runs the process as another user (needs root). */
+    runAs?: { uid: number; gid: number };
   },
 ): Promise<CliRun & { signal: NodeJS.Signals | null }> {
   const { command, args } = cliCommand(argv);
@@ -79,6 +81,7 @@ export function spawnCli(
     cwd: cliDirectory,
     env: { ...process.env, MAV_CWD: options.cwd, MAV_MODEL: '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.runAs ?? {}),
   });
   let stdout = '';
   let stderr = '';

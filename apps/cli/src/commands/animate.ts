@@ -12,14 +12,23 @@ export function animateCommand(context: CliContext): Command {
     .option('-p, --prompt <text>', 'what should happen in the video');
   addGenerationOptions(command).action(
     async (imagePath: string, flags: GenerationFlags & { prompt?: string }) => {
-      await runGeneration(context, flags, async (cascade, jobOptions) => {
-        const image = await readImageTensor({ cwd: context.cwd, path: imagePath, size: inputSize(cascade) });
-        return cascade.animateImage({
-          ...jobOptions,
-          image,
-          ...(flags.prompt === undefined ? {} : { prompt: flags.prompt }),
-        });
-      });
+      await runGeneration(
+        context,
+        flags,
+        async (cascade, jobOptions) => {
+          const image = await readImageTensor({
+            cwd: context.cwd,
+            path: imagePath,
+            size: inputSize(cascade),
+          });
+          return cascade.animateImage({
+            ...jobOptions,
+            image,
+            ...(flags.prompt === undefined ? {} : { prompt: flags.prompt }),
+          });
+        },
+        { inputs: [{ path: imagePath, what: 'image' }] },
+      );
     },
   );
   return command;

@@ -29,25 +29,30 @@ export function extrapolateCommand(context: CliContext): Command {
       videoPath: string,
       flags: GenerationFlags & { prompt?: string; direction: 'forward' | 'backward'; inputFrames?: number },
     ) => {
-      await runGeneration(context, flags, async (cascade, jobOptions) => {
-        const { video, fps } = await readVideoTensor({
-          cwd: context.cwd,
-          path: videoPath,
-          size: inputSize(cascade),
-          maxFrames:
-            flags.inputFrames ??
-            Math.max(1, Math.floor((cascade.manifest.stages.decoder?.numFrames ?? 2) / 2)),
-          signal: context.signal,
-        });
-        return cascade.extrapolateVideo({
-          ...jobOptions,
-          // The input's own rate, inside the range the networks were trained on.
-          fps: jobOptions.fps ?? clampToTrainedFps(cascade, fps),
-          video,
-          direction: flags.direction,
-          ...(flags.prompt === undefined ? {} : { prompt: flags.prompt }),
-        });
-      });
+      await runGeneration(
+        context,
+        flags,
+        async (cascade, jobOptions) => {
+          const { video, fps } = await readVideoTensor({
+            cwd: context.cwd,
+            path: videoPath,
+            size: inputSize(cascade),
+            maxFrames:
+              flags.inputFrames ??
+              Math.max(1, Math.floor((cascade.manifest.stages.decoder?.numFrames ?? 2) / 2)),
+            signal: context.signal,
+          });
+          return cascade.extrapolateVideo({
+            ...jobOptions,
+            // The input's own rate, inside the range the networks were trained on.
+            fps: jobOptions.fps ?? clampToTrainedFps(cascade, fps),
+            video,
+            direction: flags.direction,
+            ...(flags.prompt === undefined ? {} : { prompt: flags.prompt }),
+          });
+        },
+        { inputs: [{ path: videoPath, what: 'video' }] },
+      );
     },
   );
   return command;

@@ -13,17 +13,27 @@ export function interpolateCommand(context: CliContext): Command {
     .option('-p, --prompt <text>', 'what should happen in between');
   addGenerationOptions(command).action(
     async (firstPath: string, lastPath: string, flags: GenerationFlags & { prompt?: string }) => {
-      await runGeneration(context, flags, async (cascade, jobOptions) => {
-        const size = inputSize(cascade);
-        const first = await readImageTensor({ cwd: context.cwd, path: firstPath, size });
-        const last = await readImageTensor({ cwd: context.cwd, path: lastPath, size });
-        return cascade.interpolateImages({
-          ...jobOptions,
-          first,
-          last,
-          ...(flags.prompt === undefined ? {} : { prompt: flags.prompt }),
-        });
-      });
+      await runGeneration(
+        context,
+        flags,
+        async (cascade, jobOptions) => {
+          const size = inputSize(cascade);
+          const first = await readImageTensor({ cwd: context.cwd, path: firstPath, size });
+          const last = await readImageTensor({ cwd: context.cwd, path: lastPath, size });
+          return cascade.interpolateImages({
+            ...jobOptions,
+            first,
+            last,
+            ...(flags.prompt === undefined ? {} : { prompt: flags.prompt }),
+          });
+        },
+        {
+          inputs: [
+            { path: firstPath, what: 'image' },
+            { path: lastPath, what: 'image' },
+          ],
+        },
+      );
     },
   );
   return command;

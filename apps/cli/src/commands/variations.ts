@@ -19,18 +19,26 @@ export function variationsCommand(context: CliContext): Command {
       if (prompt === undefined && flags.image === undefined) {
         throw new CliError(exitCodes.usage, 'variations needs a prompt or --image <path>.');
       }
-      await runGeneration(context, flags, async (cascade, jobOptions) => {
-        const image =
-          flags.image === undefined
-            ? undefined
-            : await readImageTensor({ cwd: context.cwd, path: flags.image, size: inputSize(cascade) });
-        return cascade.variations({
-          ...jobOptions,
-          count: flags.count,
-          ...(prompt === undefined ? {} : { prompt }),
-          ...(image === undefined ? {} : { image }),
-        });
-      });
+      await runGeneration(
+        context,
+        flags,
+        async (cascade, jobOptions) => {
+          const image =
+            flags.image === undefined
+              ? undefined
+              : await readImageTensor({ cwd: context.cwd, path: flags.image, size: inputSize(cascade) });
+          return cascade.variations({
+            ...jobOptions,
+            count: flags.count,
+            ...(prompt === undefined ? {} : { prompt }),
+            ...(image === undefined ? {} : { image }),
+          });
+        },
+        {
+          inputs: flags.image === undefined ? [] : [{ path: flags.image, what: 'image' }],
+          numberedOutputs: flags.count,
+        },
+      );
     },
   );
   return command;
