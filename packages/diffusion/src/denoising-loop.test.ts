@@ -2,6 +2,7 @@ import { AbortError, RandomStream, type RunOptions, type Session, Tensor } from 
 import { describe, expect, it } from 'vitest';
 import { DdimScheduler } from './ddim-scheduler.js';
 import { type DenoiseProgress, denoise, denoiseStreams } from './denoising-loop.js';
+import { NonFiniteError } from './errors.js';
 import type { Scheduler, SchedulerStepOptions } from './scheduler.js';
 
 interface RecordedRun {
@@ -324,5 +325,77 @@ describe('denoise', () => {
       }),
     ).rejects.toThrow(TypeError);
     expect(session.outputs.every((tensor) => tensor.disposed)).toBe(true);
+  });
+
+  it('stops with NonFiniteError naming the stage and the step when the model output holds NaN', async () => {
+    const session = recordingSession(() => (session.runs.length === 2 ? Number.NaN : 0.1));
+    const scheduler = recordingScheduler();
+    const progress: number[] = [];
+    const error = await denoise({
+      session,
+      scheduler,
+      model,
+      numInferenceSteps: 3,
+      dims: [1, 4],
+      stage: 'decoder',
+      onProgress: ({ step }) => progress.push(step),
+    }).catch((caught: unknown) => caught);
+    expect(NonFiniteError.isInstance(error)).toBe(true);
+    const nonFinite = error as NonFiniteError;
+    expect(nonFinite.code).toBe('non-finite');
+    expect(nonFinite).toMatchObject({ stage: 'decoder', step: 2, totalSteps: 3, timestep: 600, count: 4 });
+    expect(nonFinite.message).toMatch(/decoder/);
+    expect(nonFinite.message).toMatch(/step 2 of 3/);
+    expect(nonFinite.message).toMatch(/'prediction'/);
+    // The bad output never reached the scheduler; everything the loop created is disposed.
+    expect(scheduler.steps).toHaveLength(1);
+    expect(progress).toEqual([1]);
+    expect(session.outputs.every((tensor) => tensor.disposed)).toBe(true);
+  });
+
+  it('checks both guidance halves before combining them (Infinity in the unconditional pass)', async () => {
+    const session = recordingSession((_feeds, row) => (row === 0 ? Number.POSITIVE_INFINITY : 0));
+    const embedding = new Tensor({ dtype: 'float32', dims: [1, 1], data: [1] });
+    const nullEmbedding = new Tensor({ dtype: 'float32', dims: [1, 1], data: [0] });
+    const error = await denoise({
+      session,
+      scheduler: recordingScheduler(),
+      model,
+      numInferenceSteps: 3,
+      dims: [1, 2],
+      guidance: {
+        guidanceScale: 0,
+        conditionalFeeds: { embedding },
+        unconditionalFeeds: { embedding: nullEmbedding },
+      },
+    }).catch((caught: unknown) => caught);
+    expect(NonFiniteError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ stage: 'denoise', step: 1, count: 2, firstIndex: 0 });
+  });
+
+  it('detects Inf in a float16 model output', async () => {
+    const session: Session = {
+      inputNames: ['sample', 'timestep'],
+      outputNames: ['prediction'],
+      inputMetadata: [],
+      outputMetadata: [],
+      async run() {
+        // [0, +Inf] as float16 bits.
+        return {
+          prediction: new Tensor({ dtype: 'float16', dims: [1, 2], data: Uint16Array.of(0, 0x7c00) }),
+        };
+      },
+      async release() {},
+    };
+    const error = await denoise({
+      session,
+      scheduler: recordingScheduler(),
+      model,
+      numInferenceSteps: 3,
+      dims: [1, 2],
+      stage: 'superResolutionHigh',
+    }).catch((caught: unknown) => caught);
+    expect(NonFiniteError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ stage: 'superResolutionHigh', step: 1, count: 1, firstIndex: 1 });
   });
 });

@@ -13,6 +13,7 @@ import {
   splitGuidanceBatch,
 } from './classifier-free-guidance.js';
 import type { DenoisingModelCall } from './denoising-model.js';
+import { NonFiniteError } from './errors.js';
 import type { Scheduler } from './scheduler.js';
 
 /**
@@ -97,6 +98,7 @@ export const denoiseStreams = { initialNoise: 0, stepNoise: 1 } as const;
  * so device tensors (e.g. a text encoder's output kept on a WebGPU/CUDA device) never leave the device.
  *
  * Deterministic for a seed: the same options give bit-identical output (given a deterministic backend).
+ * A model output holding NaN or ±Infinity stops the loop with `NonFiniteError` (stage, step, timestep).
  * Every tensor the loop creates is disposed before it returns or throws; the session stays open.
  */
 export async function denoise(options: DenoiseOptions): Promise<DenoiseResult> {
@@ -215,6 +217,18 @@ export async function denoise(options: DenoiseOptions): Promise<DenoiseResult> {
       disposeAll(stepTensors);
       disposeAll(Object.values(outputs));
       throwIfAborted(signal, `Denoising (${stage})`);
+      // NaN/Inf would spread through every later step: stop at the step that produced them.
+      const nonFinite = findNonFinite(predictionData);
+      if (nonFinite !== undefined) {
+        throw new NonFiniteError({
+          stage,
+          step: step + 1,
+          totalSteps: timesteps.length,
+          timestep,
+          output: model.output,
+          ...nonFinite,
+        });
+      }
 
       let modelOutput: Float32Array;
       if (guidance) {
@@ -243,6 +257,23 @@ export async function denoise(options: DenoiseOptions): Promise<DenoiseResult> {
   } finally {
     disposeAll(created);
   }
+}
+
+/** Count and first position of the NaN/±Infinity values, or undefined when every value is finite. */
+function findNonFinite(
+  values: Float32Array,
+): { count: number; firstIndex: number; firstValue: number } | undefined {
+  let count = 0;
+  let firstIndex = -1;
+  for (let index = 0; index < values.length; index++) {
+    // x − x is 0 for finite x and NaN for NaN and ±Infinity.
+    const value = values[index]!;
+    if (value - value !== 0) {
+      if (count === 0) firstIndex = index;
+      count++;
+    }
+  }
+  return count === 0 ? undefined : { count, firstIndex, firstValue: values[firstIndex]! };
 }
 
 function disposeAll(tensors: Iterable<Tensor>): void {

@@ -19,7 +19,7 @@ export {
   DpmSolverMultistepScheduler,
   type DpmSolverMultistepSchedulerOptions,
 } from './dpm-solver-multistep-scheduler.js';
-export { SchedulerStateError } from './errors.js';
+export { NonFiniteError, type NonFiniteErrorOptions, SchedulerStateError } from './errors.js';
 export {
   EulerAncestralDiscreteScheduler,
   type EulerAncestralDiscreteSchedulerOptions,

@@ -11,6 +11,11 @@ import { ManifestError } from '../errors.js';
 import { type ModelManifest, type StageName, stageNames } from '../manifest/manifest-schema.js';
 import { resolveModelPath } from '../manifest/model-path.js';
 import { type ModelFileSource, sha256Hex } from './model-file-source.js';
+import {
+  describeNonFiniteTensors,
+  findNonFiniteTensors,
+  type NonFiniteTensor,
+} from './non-finite-weights.js';
 
 /** Weights of every stage of a manifest, by stage, checked against the stage's network config. */
 export type StageWeights = Partial<Record<StageName, Record<string, Tensor>>>;
@@ -69,7 +74,8 @@ export function stageParameterSpecs(manifest: ModelManifest, stage: StageName) {
 
 /**
  * Reads every file of a validated manifest through `source`: checks each SHA-256, parses the tokenizer and
- * the safetensors files, and matches each stage's tensors to its network by name and shape. Every problem is a
+ * the safetensors files, matches each stage's tensors to its network by name and shape, and refuses float
+ * weights holding NaN or ±Infinity (listing every such tensor with its file). Every problem is a
  * `ManifestError` ('missing-file', 'sha256-mismatch', 'invalid-tokenizer', 'invalid-weights').
  */
 export async function loadModelFiles(
@@ -96,6 +102,7 @@ export async function loadModelFiles(
   }
   const weights: StageWeights = {};
   const weightBytes: Partial<Record<StageName, number>> = {};
+  const nonFinite: NonFiniteTensor[] = [];
   for (const stage of stageNames) {
     const entry = manifest.stages[stage];
     if (entry === undefined) continue;
@@ -107,6 +114,7 @@ export async function loadModelFiles(
       bytesTotal += bytes.byteLength;
       try {
         const contents = readSafetensors(bytes, { fileName: file.file });
+        nonFinite.push(...findNonFiniteTensors(contents.tensors, file.file, path));
         for (const [name, tensor] of Object.entries(contents.tensors)) {
           if (name in tensors) {
             throw new ManifestError(
@@ -146,6 +154,14 @@ export async function loadModelFiles(
     }
     weights[stage] = tensors;
     weightBytes[stage] = bytesTotal;
+  }
+  if (nonFinite.length > 0) {
+    const files = [...new Set(nonFinite.map((entry) => entry.file))];
+    throw new ManifestError(
+      'invalid-weights',
+      `${nonFinite.length} weight tensor${nonFinite.length === 1 ? ' holds' : 's hold'} NaN or ±Infinity:\n${describeNonFiniteTensors(nonFinite)}\nThe files are damaged, or were saved from a training run that diverged.`,
+      files.length === 1 ? { path: nonFinite[0]!.path, file: files[0]! } : {},
+    );
   }
   return { tokenizerJson, weights, weightBytes };
 }
