@@ -5,6 +5,9 @@
   fixtures --out DIR                                       parity fixtures for @mav/train-parity
   preview --stages DIR --out FILE.json                     prompts + CLIP/prior embeddings for a contact sheet
   probe --clip DIR [--count N]                             shape and colour retrieval of the CLIP towers
+  smoke --out DIR [--steps N]                              every stage trained a few steps at tiny size, exported
+  reference --cascade DIR --trace T --mode video|image --prompt P --out F
+                                                           the PyTorch reference run of an exported cascade
 """
 
 from __future__ import annotations
@@ -44,6 +47,15 @@ def main(argv: list[str] | None = None) -> int:
     probe_parser = commands.add_parser("probe", help="shape and colour retrieval of trained CLIP towers")
     probe_parser.add_argument("--clip", required=True, help="output folder of the clip stage")
     probe_parser.add_argument("--count", type=int, default=4, help="eval images per (shape, colour)")
+    smoke_parser = commands.add_parser("smoke", help="a smoke-trained tiny cascade, exported")
+    smoke_parser.add_argument("--out", required=True)
+    smoke_parser.add_argument("--steps", type=int, default=8)
+    reference_parser = commands.add_parser("reference", help="PyTorch reference run of an exported cascade")
+    reference_parser.add_argument("--cascade", required=True, help="the exported model folder")
+    reference_parser.add_argument("--trace", required=True, help="safetensors of the TypeScript run's noise")
+    reference_parser.add_argument("--mode", required=True, choices=("video", "image"))
+    reference_parser.add_argument("--prompt", required=True)
+    reference_parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
 
     if args.command == "train":
@@ -71,6 +83,16 @@ def main(argv: list[str] | None = None) -> int:
         from .preview import write_preview
 
         write_preview(args.stages, args.out, args.use_prior)
+        return 0
+    if args.command == "smoke":
+        from .smoke import smoke_cascade
+
+        print(json.dumps(smoke_cascade(args.out, args.steps)))
+        return 0
+    if args.command == "reference":
+        from .reference import write_reference
+
+        print(json.dumps(write_reference(args.cascade, args.trace, args.mode, args.prompt, args.out)))
         return 0
     if args.command == "probe":
         from .probe import clip_probe

@@ -1,34 +1,45 @@
-"""Assembles the cascade folder @mav/cascade loads: `manifest.json` (format `mav.cascade`, version 1),
-`tokenizer.json` + `tokenizer_config.json`, and each stage's weights (safetensors) and config.
+"""Assembles the cascade folder @mav/cascade loads: `manifest.json` in the cascade's own format (the zod schema
+of @mav/cascade, published as `packages/cascade/schema/model-manifest.schema.json`; the Python tests validate
+every export against it), `tokenizer.json`, and each stage's weights (safetensors).
 
+Every convention training fixes is written into the manifest, where the cascade reads and applies it: the
+embedding normalisation between stages, each stage's schedule (β schedule and cap, prediction type,
+timestep spacing and dtype), the fps default and range, the order of the frame-conditioning channels, the
+SR input upsampling and noise level, the unconditional vector, the tokenizer's special tokens.
 Stages that have not been trained yet are listed under `missing` instead of `stages`."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import shutil
 
 from .diffusion import schedule_record
-from .fixtures import tokenizer_config
 from .presets import configs
-from .tokenizer import WordTokenizer
+from .tokenizer import END, PAD, START, UNK, WordTokenizer
 
-MANIFEST_FORMAT = "mav.cascade"
+MANIFEST_FORMAT = "mav-cascade-manifest"
 MANIFEST_VERSION = 1
 
-# stage name in the manifest -> (training stage folder, exported network, role)
+# stage name in the manifest -> (training stage folder, exported network)
 _NETWORKS = {
     "textEncoder": ("clip", "text_encoder"),
     "imageEncoder": ("clip", "image_encoder"),
     "prior": ("prior", "prior"),
-    "decoder": ("decoder_video", "decoder_video"),
     "imageDecoder": ("decoder", "decoder"),
+    "decoder": ("decoder_video", "decoder_video"),
     "interpolation": ("interpolation", "interpolation"),
     "superResolutionLow": ("sr_low_video", "sr_low_video"),
     "superResolutionHigh": ("sr_high", "sr_high"),
 }
+
+# The fps range D^t and ↑F were trained on (data.fps_curriculum) and the decoder's default: at fps 4 the
+# 16 keyframes interpolated 5× come out at 20 fps, inside the range ↑F saw.
+FPS = {"default": 4, "min": 1, "max": 30}
+FRAME_SKIP = 5
+SR_NOISE_LEVEL = 100
 
 
 def _sha256(path: str) -> str:
@@ -39,40 +50,43 @@ def _sha256(path: str) -> str:
     return digest.hexdigest()
 
 
-def _stage_defaults(name: str, presets: dict) -> dict:
+def _scheduler(described: dict, kind: str) -> dict:
+    schedule = described.get("schedule") or schedule_record("v")
+    return {"kind": kind, "numTrainTimesteps": schedule["numTrainTimesteps"], "betaSchedule": schedule["betaSchedule"],
+            "maxBeta": schedule["maxBeta"], "predictionType": schedule["predictionType"],
+            "timestepSpacing": "trailing", "timestepDtype": schedule["timestepDtype"]}
+
+
+def _stage_entry(name: str, described: dict, weights: list, presets: dict) -> dict:
+    """The manifest entry of a stage: network config, weights and the inference defaults."""
+    entry = {"network": described["config"], "weights": weights}
     base, frames = presets["baseSize"], presets["numFrames"]
+    if name in ("textEncoder", "imageEncoder"):
+        return entry
     if name == "prior":
-        return {"scheduler": "ddim", "numInferenceSteps": 32, "guidanceScale": 1.0}
-    if name in ("decoder", "imageDecoder"):
-        return {"scheduler": "dpm-solver-multistep", "numInferenceSteps": 25, "guidanceScale": 3.0,
-                "resolution": [base, base], "numFrames": frames if name == "decoder" else 1,
-                "fps": {"default": 8, "min": 1, "max": 30}, "unconditionalVector": "zeros"}
+        return {**entry, "scheduler": _scheduler(described, "ddim"), "steps": 32, "guidanceScale": 1.0}
+    unet = {**entry, "scheduler": _scheduler(described, "dpm-solver++"), "unconditionalVector": "zeros"}
+    if name == "imageDecoder":
+        return {**unet, "steps": 25, "guidanceScale": 3.0, "resolution": base}
+    if name == "decoder":
+        return {**unet, "steps": 25, "guidanceScale": 3.0, "resolution": base, "numFrames": frames, "fps": dict(FPS)}
     if name == "interpolation":
-        return {"scheduler": "dpm-solver-multistep", "numInferenceSteps": 20, "guidanceScale": 1.0,
-                "resolution": [base, base], "windowFrames": frames, "frameSkip": {"default": 5, "min": 1, "max": 5},
-                "frameConditioning": "masked RGB (3) then mask (1)"}
-    if name == "superResolutionLow":
-        size = presets["srLowSize"]
-        return {"scheduler": "dpm-solver-multistep", "numInferenceSteps": 20, "guidanceScale": 1.0,
-                "inputResolution": [size // 2, size // 2], "resolution": [size, size], "noiseLevel": 100,
-                "lowResUpsampling": "bilinear-half-pixel", "spatiotemporal": True}
-    if name == "superResolutionHigh":
-        size = presets["srHighSize"]
-        return {"scheduler": "dpm-solver-multistep", "numInferenceSteps": 20, "guidanceScale": 1.0,
-                "inputResolution": [size // 2, size // 2], "resolution": [size, size], "noiseLevel": 100,
-                "lowResUpsampling": "bilinear-half-pixel", "perFrame": True, "sharedFrameNoise": True}
-    return {}
+        # windows of (frames − 1)/skip + 1 keyframes span exactly the `frames` frames ↑F was trained on
+        skip = min(FRAME_SKIP, frames - 1)  # the tiny smoke cascade has 4 keyframes
+        return {**unet, "steps": 20, "guidanceScale": 1.0, "frameSkip": skip,
+                "windowKeyframes": (frames - 1) // skip + 1, "frameConditioning": "masked-frames-then-mask"}
+    size = presets["srLowSize"] if name == "superResolutionLow" else presets["srHighSize"]
+    return {**unet, "steps": 20, "guidanceScale": 1.0, "resolution": size, "noiseLevel": SR_NOISE_LEVEL,
+            "lowResUpsampling": described.get("lowResUpsampling", "bilinear-half-pixel")}
 
 
 def export_cascade(stages_folder: str, out: str, size: str = "default") -> dict:
-    """Writes the cascade into `out` from `stages_folder/<stage>/export/*`; returns the manifest."""
+    """Writes the cascade into `out` from `stages_folder/<stage>/export/*`; returns a summary."""
     presets = configs(size)
     os.makedirs(out, exist_ok=True)
     tokenizer = WordTokenizer(presets["textEncoder"]["maxLength"])
     with open(os.path.join(out, "tokenizer.json"), "w") as handle:
         json.dump(tokenizer.tokenizer_json(), handle, indent=1)
-    with open(os.path.join(out, "tokenizer_config.json"), "w") as handle:
-        json.dump(tokenizer_config(tokenizer), handle, indent=1)
     stages: dict = {}
     missing: list[str] = []
     for name, (folder, network) in _NETWORKS.items():
@@ -85,25 +99,23 @@ def export_cascade(stages_folder: str, out: str, size: str = "default") -> dict:
             described = json.load(handle)
         file_name = f"{name}.safetensors"
         shutil.copyfile(weights, os.path.join(out, file_name))
-        entry = {"kind": described["kind"], "config": described["config"],
-                 "weights": [{"file": file_name, "sha256": _sha256(os.path.join(out, file_name)), "format": "safetensors"}]}
-        if described["kind"] in ("unet", "prior"):
-            entry["schedule"] = described.get("schedule") or schedule_record("v")
-        entry.update(_stage_defaults(name, presets))
-        stages[name] = entry
+        files = [{"file": file_name, "sha256": _sha256(os.path.join(out, file_name))}]
+        stages[name] = _stage_entry(name, described, files, presets)
+    clip_dim = presets["textEncoder"]["embeddingDim"]
     manifest = {
         "format": MANIFEST_FORMAT,
         "version": MANIFEST_VERSION,
         "name": f"mav-shapes-{size}",
-        "tokenizer": {"file": "tokenizer.json", "config": "tokenizer_config.json", "sha256": _sha256(os.path.join(out, "tokenizer.json")),
-                      "maxLength": tokenizer.max_length, "padId": tokenizer.pad_id, "endTokenId": tokenizer.end_id},
-        "clip": {"embeddingDim": presets["textEncoder"]["embeddingDim"], "embeddingScale": "sqrt(D) * l2normalize",
-                 "imageSize": presets["imageEncoder"]["imageSize"]},
-        "video": {"numFrames": presets["numFrames"], "baseResolution": presets["baseSize"],
-                  "pixelRange": [-1, 1], "layout": "b c f h w"},
+        "description": "The shapes world cascade trained by tooling/train.",
+        "clipEmbeddingDim": clip_dim,
+        # training passes every embedding between stages as √D · x/‖x‖ (models.clip.clip_scaled)
+        "embeddings": {"normalize": "l2", "scale": math.sqrt(clip_dim)},
+        "tokenizer": {"file": "tokenizer.json", "sha256": _sha256(os.path.join(out, "tokenizer.json")),
+                      "startToken": START, "endToken": END, "padToken": PAD, "unknownToken": UNK},
         "stages": stages,
-        "missing": missing,
     }
+    if missing:
+        manifest["missing"] = missing
     with open(os.path.join(out, "manifest.json"), "w") as handle:
         json.dump(manifest, handle, indent=2)
     return {"out": out, "stages": sorted(stages), "missing": missing}

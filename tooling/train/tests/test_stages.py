@@ -11,6 +11,8 @@ from mav_train.export import export_cascade
 from mav_train.safetensors_io import load_safetensors
 from mav_train.stages import run_stage
 
+from .manifest_schema import jsonschema, validate_manifest
+
 STEPS = 60
 FINE_TUNES = {"decoder_video", "interpolation", "sr_low_video"}  # start from a trained net: smaller drops
 CLIP_STEPS = 150  # contrastive learning leaves its chance level (ln 32) more slowly than diffusion losses fall
@@ -96,13 +98,22 @@ class StageSmokeTest(unittest.TestCase):
         self.assertEqual(summary["missing"], [])
         with open(os.path.join(out, "manifest.json")) as handle:
             manifest = json.load(handle)
-        self.assertEqual((manifest["format"], manifest["version"]), ("mav.cascade", 1))
+        validate_manifest(manifest)
+        self.assertEqual((manifest["format"], manifest["version"]), ("mav-cascade-manifest", 1))
+        self.assertNotIn("missing", manifest)
         self.assertEqual(set(manifest["stages"]), {"textEncoder", "imageEncoder", "prior", "decoder", "imageDecoder",
                                                    "interpolation", "superResolutionLow", "superResolutionHigh"})
         decoder = manifest["stages"]["decoder"]
-        self.assertEqual(decoder["schedule"]["betaSchedule"], "squared-cosine")
-        self.assertEqual(decoder["schedule"]["predictionType"], "v")
-        self.assertTrue(decoder["config"]["temporalLayers"])
+        self.assertEqual(decoder["scheduler"]["betaSchedule"], "squared-cosine")
+        self.assertEqual(decoder["scheduler"]["maxBeta"], 0.999)
+        self.assertEqual(decoder["scheduler"]["predictionType"], "v")
+        self.assertEqual(manifest["stages"]["prior"]["scheduler"]["predictionType"], "sample")
+        self.assertTrue(decoder["network"]["temporalLayers"])
+        self.assertFalse(manifest["stages"]["imageDecoder"]["network"]["temporalLayers"])
+        self.assertEqual(manifest["embeddings"], {"normalize": "l2", "scale": manifest["clipEmbeddingDim"] ** 0.5})
+        interpolation = manifest["stages"]["interpolation"]
+        window = (interpolation["windowKeyframes"] - 1) * interpolation["frameSkip"] + 1
+        self.assertEqual(window, decoder["numFrames"])  # windows span the clip length ↑F was trained on
         import hashlib
 
         for entry in manifest["stages"].values():
@@ -110,6 +121,30 @@ class StageSmokeTest(unittest.TestCase):
                 with open(os.path.join(out, weight["file"]), "rb") as handle:
                     self.assertEqual(hashlib.sha256(handle.read()).hexdigest(), weight["sha256"])
         self.assertTrue(os.path.exists(os.path.join(out, "tokenizer.json")))
+
+    def test_a_partial_export_lists_the_missing_stages_and_validates(self):
+        stages = os.path.join(self.folder.name, "partial")
+        os.makedirs(stages)
+        for folder in ("clip", "prior", "decoder"):
+            os.symlink(os.path.join(self.folder.name, folder), os.path.join(stages, folder))
+        out = os.path.join(self.folder.name, "partial-cascade")
+        summary = export_cascade(stages, out, "tiny")
+        with open(os.path.join(out, "manifest.json")) as handle:
+            manifest = json.load(handle)
+        validate_manifest(manifest)
+        self.assertEqual(set(manifest["stages"]), {"textEncoder", "imageEncoder", "prior", "imageDecoder"})
+        self.assertEqual(manifest["missing"], summary["missing"])
+        self.assertEqual(set(manifest["missing"]), {"decoder", "interpolation", "superResolutionLow", "superResolutionHigh"})
+
+    def test_the_published_schema_refuses_a_manifest_without_its_conventions(self):
+        out = os.path.join(self.folder.name, "cascade-bad")
+        export_cascade(self.folder.name, out, "tiny")
+        with open(os.path.join(out, "manifest.json")) as handle:
+            manifest = json.load(handle)
+        del manifest["embeddings"]
+        del manifest["stages"]["decoder"]["scheduler"]["predictionType"]
+        with self.assertRaises(jsonschema.ValidationError):
+            validate_manifest(manifest)
 
 
 class DistributedTest(unittest.TestCase):

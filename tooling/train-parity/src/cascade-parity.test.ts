@@ -1,0 +1,173 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createOnnxruntimeNodeBackend } from '@mav/backend-onnxruntime-node';
+import type { ModelManifest, StageTensorEvent } from '@mav/cascade';
+import { createDirectorySource, loadCascade } from '@mav/cascade/node';
+import { readSafetensors, writeSafetensors } from '@mav/p3d-layers';
+import { Tensor } from '@mav/tensor';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireTorch, runTrainCommand, temporaryFolder } from './python.js';
+
+// A cascade smoke-trained by tooling/train and exported (`mav_train smoke`), run by @mav/cascade on
+// onnxruntime-node and by the PyTorch reference pipeline of tooling/train (`mav_train reference`) from the
+// noise the TypeScript run drew (written by TypeScript, read by Python), compared after every stage.
+
+const prompt = 'a big red star on a white background';
+const seed = 3;
+const tolerance = 1e-3;
+
+let folder = '';
+let cascadeFolder = '';
+let manifest: ModelManifest;
+
+beforeAll(() => {
+  requireTorch();
+  folder = temporaryFolder('mav-cascade-parity-');
+  runTrainCommand(['smoke', '--out', folder, '--steps', '8']);
+  cascadeFolder = join(folder, 'cascade');
+  // Fewer sampling steps than the export's defaults keep the test fast; the step counts divide T = 1000,
+  // where every timestep spacing gives each sampler the same previous timestep.
+  manifest = JSON.parse(readFileSync(join(cascadeFolder, 'manifest.json'), 'utf8')) as ModelManifest;
+  manifest.stages.prior!.steps = 10;
+  for (const stage of [
+    'imageDecoder',
+    'decoder',
+    'interpolation',
+    'superResolutionLow',
+    'superResolutionHigh',
+  ] as const)
+    manifest.stages[stage]!.steps = 5;
+  writeFileSync(join(cascadeFolder, 'manifest.json'), JSON.stringify(manifest, null, 2));
+}, 600_000);
+
+afterAll(() => {
+  if (folder) rmSync(folder, { recursive: true, force: true });
+});
+
+type Trace = Map<string, Tensor<'float32'>>;
+
+/** Runs one mode on the exported cascade (optionally with an edited manifest) and records its tensors. */
+async function traceRun(
+  mode: 'video' | 'image',
+  edit: (manifest: ModelManifest) => ModelManifest = (value) => value,
+): Promise<Trace> {
+  const trace: Trace = new Map();
+  const onTensor = (event: StageTensorEvent) => {
+    const tensor = event.tensor;
+    trace.set(
+      `${event.stage}.${event.name}`,
+      new Tensor({ dtype: 'float32', dims: tensor.dims, data: tensor.data.slice() }),
+    );
+  };
+  const cascade = await loadCascade({
+    manifest: JSON.stringify(edit(structuredClone(manifest))),
+    files: createDirectorySource(cascadeFolder),
+    backends: { default: createOnnxruntimeNodeBackend({ executionProvider: 'cpu', threads: 1 }) },
+  });
+  try {
+    if (mode === 'video') await cascade.textToVideo({ prompt, seed, onTensor });
+    else await cascade.textToImage({ prompt, seed, superResolution: true, onTensor });
+  } finally {
+    await cascade.dispose();
+  }
+  return trace;
+}
+
+/** The PyTorch reference of the same mode, from the noise in `trace`. */
+function referenceRun(mode: 'video' | 'image', trace: Trace): Record<string, Tensor> {
+  const tracePath = join(folder, `trace-${mode}.safetensors`);
+  const outPath = join(folder, `reference-${mode}.safetensors`);
+  writeFileSync(tracePath, writeSafetensors(Object.fromEntries(trace)));
+  runTrainCommand([
+    'reference',
+    '--cascade',
+    cascadeFolder,
+    '--trace',
+    tracePath,
+    '--mode',
+    mode,
+    '--prompt',
+    prompt,
+    '--out',
+    outPath,
+  ]);
+  return readSafetensors(new Uint8Array(readFileSync(outPath)), { fileName: outPath }).tensors;
+}
+
+function maxAbsDifference(actual: Tensor, expected: Tensor): number {
+  expect([...actual.dims]).toEqual([...expected.dims]);
+  const a = actual.data as Float32Array;
+  const b = expected.data as Float32Array;
+  let worst = 0;
+  for (let index = 0; index < a.length; index++) worst = Math.max(worst, Math.abs(a[index]! - b[index]!));
+  return worst;
+}
+
+function compareStages(trace: Trace, reference: Record<string, Tensor>, names: string[]) {
+  const differences = Object.fromEntries(
+    names.map((name) => {
+      const actual = trace.get(name);
+      const expected = reference[name];
+      if (actual === undefined || expected === undefined) throw new Error(`no ${name} on both sides`);
+      return [name, maxAbsDifference(actual, expected)];
+    }),
+  );
+  return differences;
+}
+
+const videoStages = [
+  'textEncoder.embedding',
+  'textEncoder.tokens',
+  'prior.output',
+  'decoder.output',
+  'interpolation.output',
+  'superResolutionLow.output',
+  'superResolutionHigh.output',
+];
+
+describe('the exported cascade on @mav/cascade equals the PyTorch reference pipeline, stage by stage', () => {
+  let videoTrace: Trace;
+  let videoReference: Record<string, Tensor>;
+
+  it('textToVideo: C_x, P, D^t, ↑F, SR_l^t and SR_h within 1e-3', async () => {
+    videoTrace = await traceRun('video');
+    videoReference = referenceRun('video', videoTrace);
+    const differences = compareStages(videoTrace, videoReference, videoStages);
+    for (const [name, difference] of Object.entries(differences))
+      expect(difference, `${name}: ${JSON.stringify(differences)}`).toBeLessThanOrEqual(tolerance);
+    // The stages change what they are given: the comparison is not of constants.
+    const video = videoTrace.get('superResolutionHigh.output')!;
+    expect(video.dims).toEqual([1, 3, 10, 64, 64]);
+    expect(Math.max(...video.data) - Math.min(...video.data)).toBeGreaterThan(0.1);
+  }, 600_000);
+
+  it('textToImage through SR_l^t and SR_h within 1e-3', async () => {
+    const trace = await traceRun('image');
+    const reference = referenceRun('image', trace);
+    const names = [
+      'textEncoder.embedding',
+      'prior.output',
+      'imageDecoder.output',
+      'superResolutionLow.output',
+      'superResolutionHigh.output',
+    ];
+    const differences = compareStages(trace, reference, names);
+    for (const [name, difference] of Object.entries(differences))
+      expect(difference, `${name}: ${JSON.stringify(differences)}`).toBeLessThanOrEqual(tolerance);
+    expect(trace.get('superResolutionHigh.output')!.dims).toEqual([1, 3, 1, 64, 64]);
+  }, 600_000);
+
+  it('fails when the cascade does not scale the embeddings as training did', async () => {
+    const unscaled = await traceRun('video', (value) => ({
+      ...value,
+      embeddings: { normalize: 'none', scale: 1 },
+    }));
+    const differences = compareStages(unscaled, videoReference, videoStages);
+    // The embeddings (and so everything after them) move far beyond the tolerance.
+    expect(differences['textEncoder.embedding']).toBeGreaterThan(100 * tolerance);
+    expect(differences['prior.output']).toBeGreaterThan(100 * tolerance);
+    expect(differences['decoder.output']).toBeGreaterThan(tolerance);
+    // The token states do not pass through the scaling.
+    expect(differences['textEncoder.tokens']).toBeLessThanOrEqual(tolerance);
+  }, 600_000);
+});
