@@ -8,6 +8,7 @@ import { animateCommand } from './commands/animate.js';
 import { benchCommand } from './commands/bench.js';
 import { extrapolateCommand } from './commands/extrapolate.js';
 import { generateCommand } from './commands/generate.js';
+import { imageCommand } from './commands/image.js';
 import { infoCommand } from './commands/info.js';
 import { interpolateCommand } from './commands/interpolate.js';
 import { variationsCommand } from './commands/variations.js';
@@ -18,7 +19,7 @@ import { defaultModelRelativePath } from './model-source.js';
 /** Builds the commander program for `context`. Errors surface as exceptions (`exitOverride`). */
 export function createProgram(context: CliContext): Command {
   const program = new Command('mav')
-    .description('Make-A-Video in TypeScript: text-to-video, image animation, interpolation and more.')
+    .description('Make-A-Video in TypeScript: text-to-video, text-to-image, image animation, interpolation and more.')
     .addHelpText(
       'after',
       `\nModel: --model <dir>, else MAV_MODEL, else ${defaultModelRelativePath} in the repository, else random weights.\n\n${exitCodeHelp}\n`,
@@ -26,6 +27,7 @@ export function createProgram(context: CliContext): Command {
     .showSuggestionAfterError(true);
   for (const command of [
     generateCommand(context),
+    imageCommand(context),
     animateCommand(context),
     interpolateCommand(context),
     extrapolateCommand(context),

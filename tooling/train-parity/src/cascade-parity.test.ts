@@ -1,12 +1,14 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createOnnxruntimeNodeBackend } from '@mav/backend-onnxruntime-node';
 import type { ModelManifest, StageTensorEvent } from '@mav/cascade';
 import { createDirectorySource, loadCascade } from '@mav/cascade/node';
 import { readSafetensors, writeSafetensors } from '@mav/p3d-layers';
 import { Tensor } from '@mav/tensor';
+import { decode } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireTorch, runTrainCommand, temporaryFolder } from './python.js';
+import { requireTorch, runTrainCommand, temporaryFolder, trainFolder } from './python.js';
 
 // A cascade smoke-trained by tooling/train and exported (`mav_train smoke`), run by @mav/cascade on
 // onnxruntime-node and by the PyTorch reference pipeline of tooling/train (`mav_train reference`) from the
@@ -170,4 +172,59 @@ describe('the exported cascade on @mav/cascade equals the PyTorch reference pipe
     // The token states do not pass through the scaling.
     expect(differences['textEncoder.tokens']).toBeLessThanOrEqual(tolerance);
   }, 600_000);
+});
+
+describe('the mav CLI on a fresh export', () => {
+  const cliFolder = resolve(trainFolder, '../../apps/cli');
+  const mav = (args: string[]) =>
+    spawnSync(process.execPath, ['--conditions=@mav/source', '--import', 'tsx', 'src/main.ts', ...args], {
+      cwd: cliFolder,
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
+
+  it('mav info lists its stages', () => {
+    const result = mav(['info', '--model', cascadeFolder]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    for (const stage of ['textEncoder', 'prior', 'decoder', 'interpolation', 'superResolutionHigh'])
+      expect(result.stdout).toContain(stage);
+  });
+
+  it('mav generate writes the video of the export', () => {
+    const output = join(folder, 'cli.mp4');
+    const result = mav(['generate', prompt, '--model', cascadeFolder, '--seed', '1', '-q', '-o', output]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const probe = spawnSync(
+      'ffprobe',
+      [
+        '-v',
+        'error',
+        '-count_frames',
+        '-show_entries',
+        'stream=width,height,nb_read_frames',
+        '-of',
+        'csv=p=0',
+        output,
+      ],
+      { encoding: 'utf8' },
+    );
+    // 4 keyframes, frame skip 3 → 10 frames at the SR_h size
+    expect(probe.stdout.trim()).toBe('64,64,10');
+  });
+
+  it('mav image writes a PNG from the text-to-image model, with and without super-resolution', () => {
+    for (const [flags, size] of [
+      [[], 64],
+      [['--no-super-resolution'], 16],
+    ] as const) {
+      const output = join(folder, `cli-${size}.png`);
+      const result = mav(['image', prompt, '--model', cascadeFolder, '-q', '-o', output, ...flags]);
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      const image = decode(readFileSync(output));
+      expect([image.width, image.height]).toEqual([size, size]);
+    }
+  });
 });

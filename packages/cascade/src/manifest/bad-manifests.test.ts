@@ -224,4 +224,45 @@ describe('bad manifests give a typed ManifestError', () => {
     for (const [name, bytes] of random.files) await writeFile(join(model, name), bytes);
     await expect(loadCascade({ manifest: random.manifest, files: source })).resolves.toBeDefined();
   });
+
+  it('three schema problems give one error that names all three JSON paths', async () => {
+    const manifest = edited((m) => {
+      m.stages.decoder.resolution = [32, 32];
+      delete m.embeddings;
+      m.stages.upscaler = {};
+    });
+    const { reason, error } = await reasonOf(manifest);
+    expect(reason).toBe('schema');
+    const lines = error.message.split('\n');
+    expect(lines[0]).toContain('3 problems');
+    expect(error.message).toContain('stages.decoder.resolution: expected number, got array');
+    expect(error.message).toContain('embeddings: expected object, got nothing');
+    expect(error.message).toContain('stages.upscaler: unknown stage');
+    expect(lines).toHaveLength(4);
+  });
+
+  it.each([
+    ['a JSON array', '[1, 2]', 'must be a JSON object, got an array'],
+    ['no version', '{"format": "mav-cascade-manifest"}', 'has no version'],
+    ['a string version', '{"version": "1"}', 'version "1" is not supported'],
+  ])('%s is named as such', async (_name, text, message) => {
+    const { error } = await reasonOf(text);
+    expect(error.message).toContain(message);
+  });
+
+  it('an fps default outside its range, and a stage listed as missing that is present', async () => {
+    const outside = await reasonOf(
+      edited((m) => {
+        m.stages.decoder.fps = { default: 40, min: 1, max: 30 };
+      }),
+    );
+    expect(outside.reason).toBe('inconsistent-shapes');
+    expect(outside.error.message).toContain('stages.decoder.fps');
+    const listed = await reasonOf(
+      edited((m) => {
+        m.missing = ['decoder'];
+      }),
+    );
+    expect(listed.error.message).toContain("lists 'decoder'");
+  });
 });

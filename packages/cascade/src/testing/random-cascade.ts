@@ -158,6 +158,12 @@ export async function createRandomCascade(options: RandomCascadeOptions): Promis
   const imageNetwork = { imageSize: 16, patchSize: 8, width: 16, layers: 1, heads: 2, embeddingDim };
   const priorNetwork = { embeddingDim, textWidth: 16, textLength: maxLength, width: 16, layers: 1, heads: 2 };
   const decoderNetwork = unet({ sampleSize: resolutions.decoder, vectorDim: embeddingDim, minimal });
+  const imageDecoderNetwork = unet({
+    sampleSize: resolutions.decoder,
+    vectorDim: embeddingDim,
+    minimal,
+    extra: { temporalLayers: false, fpsConditioning: false },
+  });
   const identity = options.interpolation === 'identity';
   const interpolationNetwork = identity
     ? identityInterpolationConfig(embeddingDim, resolutions.decoder)
@@ -228,6 +234,18 @@ export async function createRandomCascade(options: RandomCascadeOptions): Promis
         scheduler: { ...ddim, predictionType: 'sample' },
         steps,
         guidanceScale: 2,
+      },
+      imageDecoder: {
+        network: imageDecoderNetwork,
+        weights: await weightsFile(
+          'image-decoder.safetensors',
+          initUNetWeights({ config: imageDecoderNetwork, seed: seed + 7 }),
+        ),
+        scheduler: ddim,
+        steps,
+        guidanceScale: 3,
+        resolution: resolutions.decoder,
+        unconditionalVector: 'zeros',
       },
       decoder: {
         network: decoderNetwork,

@@ -1,0 +1,83 @@
+import { Command, Option } from 'commander';
+import type { CliContext } from '../cli-context.js';
+import { CliError } from '../cli-error.js';
+import { exitCodes } from '../exit-codes.js';
+import { addModelOptions, type GenerationFlags } from '../generation-options.js';
+import { integerParser, numberParser, perStageParser, stageNames } from '../parse-options.js';
+import { runGeneration } from '../run-job.js';
+
+/** Flags of `mav image`. */
+interface ImageFlags extends GenerationFlags {
+  superResolution: boolean;
+  resolution?: number;
+}
+
+/**
+ * `mav image <prompt>`: the text-to-image model the video model was built on (C_x, P, D), optionally
+ * followed by the super-resolution stages; writes one PNG (or any format `-o` names, as a 1-frame video).
+ */
+export function imageCommand(context: CliContext): Command {
+  const command = new Command('image')
+    .description('generate an image from a text prompt (the text-to-image model: prior and image decoder)')
+    .argument('<prompt>', 'what the image shows')
+    .addOption(new Option('-o, --output <path>', 'output image (.png)').default('out.png'))
+    .addOption(
+      new Option(
+        '--force',
+        'replace an existing output file (never a folder, a link or an input of the command)',
+      ),
+    )
+    .addOption(new Option('--overwrite', 'the same as --force').implies({ force: true }))
+    .addOption(
+      new Option('--seed <n>', 'random seed (default: a fresh one, printed)').argParser(
+        integerParser(0, 2 ** 32 - 1),
+      ),
+    )
+    .addOption(
+      new Option(
+        '--steps <n>',
+        `denoising steps: one number for every stage, or stage=n pairs (${stageNames.join(', ')})`,
+      ).argParser(perStageParser(integerParser(1, 1000))),
+    )
+    .addOption(
+      new Option('--guidance <scale>', 'classifier-free guidance scale, or stage=scale pairs').argParser(
+        perStageParser(numberParser(0, 100)),
+      ),
+    )
+    .addOption(
+      new Option('--no-super-resolution', "keep the image decoder's own resolution (skip SR_l and SR_h)"),
+    )
+    .addOption(
+      new Option('--resolution <n>', 'height and width of the last super-resolution stage').argParser(
+        integerParser(1, 8192),
+      ),
+    );
+  addModelOptions(command).action(async (prompt: string, flags: ImageFlags) => {
+    await runGeneration(context, flags, async (cascade, jobOptions) => {
+      if (cascade.manifest.stages.imageDecoder === undefined) {
+        throw new CliError(
+          exitCodes.model,
+          `the model '${cascade.manifest.name}' has no text-to-image stage (imageDecoder).`,
+        );
+      }
+      const result = await cascade.textToImage({
+        prompt,
+        ...(jobOptions.seed === undefined ? {} : { seed: jobOptions.seed }),
+        ...(jobOptions.stages === undefined ? {} : { stages: jobOptions.stages }),
+        ...(flags.resolution === undefined ? {} : { outputSize: flags.resolution }),
+        superResolution: flags.superResolution,
+        ...(jobOptions.signal === undefined ? {} : { signal: jobOptions.signal }),
+        ...(jobOptions.onProgress === undefined ? {} : { onProgress: jobOptions.onProgress }),
+      });
+      // [1 3 H W] -> a 1-frame video [1 3 1 H W] (one frame is written as a plain PNG)
+      const [, , height, width] = result.image.dims as [number, number, number, number];
+      return {
+        video: result.image.reshape([1, 3, 1, height, width]),
+        fps: 1,
+        stages: result.stages,
+        imageEmbedding: result.imageEmbedding,
+      };
+    });
+  });
+  return command;
+}
