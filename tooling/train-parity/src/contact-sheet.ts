@@ -1,121 +1,21 @@
 /**
- * Runs the text-to-image part of an exported cascade in TypeScript (@huggingface/tokenizers, @mav/p3d-layers
- * and @mav/diffusion on onnxruntime-node) for the preview prompts written by `python3 -m mav_train preview`:
- * tokenizer.json → text encoder → prior (DDIM, x₀ prediction) → image decoder (DPM-Solver++, v prediction,
- * classifier-free guidance with a zero unconditional vector), and writes a PNG contact sheet: one row per
- * prompt pair, three seeds each (left half: prompts 1–6, right half: 7–12).
+ * A PNG contact sheet of an exported cascade's text-to-image model, made by the product itself:
+ * `cascade.textToImage` of @mav/cascade on onnxruntime-node (tokenizer, text encoder, prior, image decoder
+ * with the manifest's samplers, guidance and embedding convention), for the preview prompts written by
+ * `python3 -m mav_train preview`: one row per prompt pair, three seeds each (left half: prompts 1–6, right
+ * half: 7–12).
  *
  *   pnpm --filter @mav/train-parity exec tsx --conditions=@mav/source src/contact-sheet.ts \
  *     <cascade folder> <preview.json> <out.png>
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Tokenizer } from '@huggingface/tokenizers';
 import { createOnnxruntimeNodeBackend } from '@mav/backend-onnxruntime-node';
-import { DdimScheduler, DpmSolverMultistepScheduler, denoise } from '@mav/diffusion';
-import {
-  buildTransformer,
-  buildUNet,
-  type PriorConfig,
-  readSafetensors,
-  type TextEncoderConfig,
-  type UNetConfig,
-} from '@mav/p3d-layers';
-import { Tensor } from '@mav/tensor';
+import { createDirectorySource, loadCascade } from '@mav/cascade/node';
 import { encode } from 'fast-png';
 
 interface PreviewEntry {
   prompt: string;
-}
-
-interface Manifest {
-  tokenizer: { file: string; config: string; maxLength: number; padId: number };
-  stages: Record<string, { config: unknown; weights: { file: string }[]; numInferenceSteps: number }>;
-}
-
-function loadWeights(folder: string, file: string) {
-  // a plain Uint8Array: readSafetensors' `bytes.slice()` is a view, not a copy, on a pooled Node Buffer
-  return readSafetensors(new Uint8Array(readFileSync(join(folder, file))), { fileName: file }).tensors;
-}
-
-/** √D · x / ‖x‖: the scaled unit embeddings the cascade passes between stages (manifest `embeddingScale`). */
-function scaled(values: Float32Array): Float32Array {
-  const norm = Math.sqrt(values.reduce((sum, value) => sum + value * value, 0));
-  return values.map((value) => (value * Math.sqrt(values.length)) / norm);
-}
-
-/** Prompt → scaled CLIP image embedding through the tokenizer, the text encoder and the prior. */
-async function textToImageEmbedding(
-  folder: string,
-  manifest: Manifest,
-  backend: ReturnType<typeof createOnnxruntimeNodeBackend>,
-  prompts: string[],
-): Promise<Float32Array[]> {
-  const read = (file: string) => JSON.parse(readFileSync(join(folder, file), 'utf8')) as object;
-  const tokenizer = new Tokenizer(read(manifest.tokenizer.file), read(manifest.tokenizer.config));
-  const textStage = manifest.stages.textEncoder!;
-  const textConfig = textStage.config as TextEncoderConfig;
-  const textSession = await backend.createSession(
-    buildTransformer({
-      network: { kind: 'textEncoder', config: textConfig },
-      weights: loadWeights(folder, textStage.weights[0]!.file),
-    }).modelBytes,
-  );
-  const priorStage = manifest.stages.prior!;
-  const priorConfig = priorStage.config as PriorConfig;
-  const priorSession = await backend.createSession(
-    buildTransformer({
-      network: { kind: 'prior', config: priorConfig },
-      weights: loadWeights(folder, priorStage.weights[0]!.file),
-    }).modelBytes,
-  );
-  const { maxLength, padId } = manifest.tokenizer;
-  const vocabSize = textConfig.vocabSize;
-  const embeddings: Float32Array[] = [];
-  for (const [index, prompt] of prompts.entries()) {
-    const ids = tokenizer.encode(prompt).ids.slice(0, maxLength);
-    while (ids.length < maxLength) ids.push(padId);
-    const oneHot = new Float32Array(maxLength * vocabSize);
-    ids.forEach((id, position) => {
-      oneHot[position * vocabSize + id] = 1;
-    });
-    const text = await textSession.run({
-      input_one_hot: new Tensor({ dtype: 'float32', dims: [1, maxLength, vocabSize], data: oneHot }),
-    });
-    const textEmbedding = scaled(text.text_embeds!.data as Float32Array);
-    const { sample } = await denoise({
-      session: priorSession,
-      scheduler: new DdimScheduler({ betaSchedule: 'squared-cosine', predictionType: 'sample' }),
-      model: {
-        sampleInput: 'sample',
-        timestepInput: { name: 'timestep', dtype: 'float32' },
-        output: 'model_output',
-        constantFeeds: {
-          text_embedding: new Tensor({
-            dtype: 'float32',
-            dims: [1, textEmbedding.length],
-            data: textEmbedding,
-          }),
-          text_tokens: text.last_hidden_state!,
-        },
-      },
-      numInferenceSteps: priorStage.numInferenceSteps,
-      dims: [1, priorConfig.embeddingDim],
-      seed: 1000 + index,
-    });
-    embeddings.push(scaled(sample.data as Float32Array));
-  }
-  await textSession.release();
-  await priorSession.release();
-  return embeddings;
-}
-
-interface DecoderStage {
-  config: UNetConfig;
-  weights: { file: string }[];
-  schedule: { betaSchedule: 'squared-cosine'; predictionType: 'v' };
-  guidanceScale: number;
-  numInferenceSteps: number;
 }
 
 const seedsPerPrompt = 3;
@@ -126,59 +26,26 @@ async function main(): Promise<void> {
   if (!cascadeFolder || !previewFile || !outFile) {
     throw new Error('usage: contact-sheet.ts <cascade folder> <preview.json> <out.png>');
   }
-  const manifest = JSON.parse(readFileSync(join(cascadeFolder, 'manifest.json'), 'utf8')) as Manifest;
-  const stage = manifest.stages.imageDecoder as unknown as DecoderStage;
-  const file = stage.weights[0]!.file;
-  const size = stage.config.sampleSize;
-  const backend = createOnnxruntimeNodeBackend({ executionProvider: 'cpu', threads: 2 });
-  await backend.init();
-  const { entries } = JSON.parse(readFileSync(previewFile, 'utf8')) as { entries: PreviewEntry[] };
-  const vectors = await textToImageEmbedding(
-    cascadeFolder,
-    manifest,
-    backend,
-    entries.map((entry) => entry.prompt),
-  );
-  const dim = vectors[0]!.length;
-  // guidance runs the unconditional and conditional rows in one batch of 2
-  const built = buildUNet({
-    config: stage.config,
-    weights: loadWeights(cascadeFolder, file),
-    weightsFileName: file,
-    batch: 2,
-    numFrames: 1,
+  const cascade = await loadCascade({
+    manifest: readFileSync(join(cascadeFolder, 'manifest.json'), 'utf8'),
+    files: createDirectorySource(cascadeFolder),
+    backends: { default: createOnnxruntimeNodeBackend({ executionProvider: 'cpu', threads: 2 }) },
+    keepSessions: true,
   });
-  const session = await backend.createSession(built.modelBytes);
+  const { entries } = JSON.parse(readFileSync(previewFile, 'utf8')) as { entries: PreviewEntry[] };
   const samples: Float32Array[] = [];
-  for (const vector of vectors) {
-    for (let seed = 0; seed < seedsPerPrompt; seed++) {
-      const scheduler = new DpmSolverMultistepScheduler({
-        betaSchedule: stage.schedule.betaSchedule,
-        predictionType: stage.schedule.predictionType,
-      });
-      const { sample } = await denoise({
-        session,
-        scheduler,
-        model: {
-          sampleInput: 'sample',
-          timestepInput: { name: 'timestep', dtype: 'float32' },
-          output: 'model_output',
-        },
-        guidance: {
-          guidanceScale: stage.guidanceScale,
-          conditionalFeeds: {
-            conditioning_vector: new Tensor({ dtype: 'float32', dims: [1, dim], data: vector }),
-          },
-          unconditionalFeeds: { conditioning_vector: new Tensor({ dtype: 'float32', dims: [1, dim] }) },
-        },
-        numInferenceSteps: stage.numInferenceSteps,
-        dims: [1, 3, 1, size, size],
-        seed,
-      });
-      samples.push(sample.data as Float32Array);
+  let size = 0;
+  try {
+    for (const { prompt } of entries) {
+      for (let seed = 0; seed < seedsPerPrompt; seed++) {
+        const { image } = await cascade.textToImage({ prompt, seed });
+        size = image.dims[2]!;
+        samples.push(image.data);
+      }
     }
+  } finally {
+    await cascade.dispose();
   }
-  await session.release();
   writeFileSync(outFile, contactSheet(samples, entries.length, size));
 }
 
