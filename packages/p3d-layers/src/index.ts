@@ -95,6 +95,8 @@ export {
   defaultMaxHeaderBytes,
   type ReadSafetensorsOptions,
   readSafetensors,
+  readSafetensorsFrom,
+  type SafetensorsByteSource,
   type SafetensorsContents,
   writeSafetensors,
 } from './weights/safetensors.js';

@@ -1,6 +1,8 @@
 import {
   checkWeights,
   readSafetensors,
+  readSafetensorsFrom,
+  type SafetensorsContents,
   SafetensorsError,
   transformerParameterSpecs,
   unetParameterSpecs,
@@ -39,18 +41,47 @@ async function readVerified(
 ): Promise<Uint8Array> {
   const normalised = resolveModelPath(file, path);
   const bytes = await source.read(normalised, signal ? { signal } : {});
-  const actual = await sha256Hex(bytes);
-  if (actual !== sha256) {
+  checkSha256(await sha256Hex(bytes), sha256, file, path);
+  return bytes;
+}
+
+function checkSha256(actual: string, expected: string, file: string, path: string): void {
+  if (actual !== expected) {
     throw new ManifestError(
       'sha256-mismatch',
-      `${path}: '${file}' has SHA-256 ${actual}, the manifest says ${sha256}. The file is damaged or belongs to another model.`,
+      `${path}: '${file}' has SHA-256 ${actual}, the manifest says ${expected}. The file is damaged or belongs to another model.`,
       {
         path: path.replace(/\.file$/, '.sha256'),
         file,
       },
     );
   }
-  return bytes;
+}
+
+/**
+ * Reads one safetensors weight file, SHA-256 checked. Through a source that can `open` files, the file is
+ * hashed as a stream and its tensors are read by offset straight into their arrays (no buffer of the file's
+ * size: files of 2 GiB and more load with memory at the weights' own size); otherwise it is read whole.
+ */
+async function readWeightFile(
+  source: ModelFileSource,
+  file: string,
+  sha256: string,
+  path: string,
+  signal?: AbortSignal,
+): Promise<{ contents: SafetensorsContents; bytes: number }> {
+  if (source.open === undefined) {
+    const bytes = await readVerified(source, file, sha256, path, signal);
+    return { contents: readSafetensors(bytes, { fileName: file }), bytes: bytes.byteLength };
+  }
+  const handle = await source.open(resolveModelPath(file, path), signal ? { signal } : {});
+  try {
+    checkSha256(await handle.sha256(signal ? { signal } : {}), sha256, file, path);
+    const contents = await readSafetensorsFrom(handle, { fileName: file, ...(signal ? { signal } : {}) });
+    return { contents, bytes: handle.size };
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The parameter specs of a stage's network. */
@@ -110,10 +141,9 @@ export async function loadModelFiles(
     let bytesTotal = 0;
     for (const [index, file] of entry.weights.entries()) {
       const path = `stages.${stage}.weights[${index}].file`;
-      const bytes = await readVerified(source, file.file, file.sha256, path, signal);
-      bytesTotal += bytes.byteLength;
       try {
-        const contents = readSafetensors(bytes, { fileName: file.file });
+        const { contents, bytes } = await readWeightFile(source, file.file, file.sha256, path, signal);
+        bytesTotal += bytes;
         nonFinite.push(...findNonFiniteTensors(contents.tensors, file.file, path));
         for (const [name, tensor] of Object.entries(contents.tensors)) {
           if (name in tensors) {

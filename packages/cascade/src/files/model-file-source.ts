@@ -1,13 +1,32 @@
 import { ManifestError } from '../errors.js';
 
 /**
+ * An open model file read by range: what large weight files are hashed and loaded through, so that no
+ * buffer of the whole file is ever made. Structurally a `SafetensorsByteSource` of `@mav/p3d-layers`.
+ */
+export interface ModelFileHandle {
+  /** Size of the file in bytes. */
+  readonly size: number;
+  /** Fills `target` with the bytes from `position`; throws if the file ends first. */
+  readInto(target: Uint8Array, position: number): Promise<void>;
+  /** SHA-256 of the whole file as lowercase hex, computed over a stream of small pieces. */
+  sha256(options?: { signal?: AbortSignal }): Promise<string>;
+  /** Releases the file. */
+  close(): Promise<void>;
+}
+
+/**
  * Where the files a manifest names come from. `read` gets a normalised path inside the model folder
  * (see `resolveModelPath`) and returns the file's bytes, or throws `ManifestError` ('missing-file').
+ * A source that can also `open` a file for reading by range (the Node directory source) has its weight
+ * files hashed and loaded that way, so memory stays at the weights' own size whatever the file size.
  */
 export interface ModelFileSource {
   /** For messages, e.g. the folder or URL base. */
   readonly description: string;
   read(file: string, options?: { signal?: AbortSignal }): Promise<Uint8Array>;
+  /** Opens `file` for hashing and reading by range; same errors as `read`. Optional. */
+  open?(file: string, options?: { signal?: AbortSignal }): Promise<ModelFileHandle>;
 }
 
 /**
@@ -76,6 +95,8 @@ export function createMemorySource(
 
 /** SHA-256 of bytes as lowercase hex (Web Crypto: Node 20+ and browsers). */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes.slice().buffer);
+  // Web Crypto takes a view of an ArrayBuffer as it is; only a SharedArrayBuffer view needs a copy.
+  const input = bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : bytes.slice();
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', input);
   return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
