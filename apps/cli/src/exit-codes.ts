@@ -19,8 +19,12 @@ export const exitCodes = {
   output: 6,
   /** The run would need more memory than the limit (fewer frames or a smaller --size help). */
   memory: 7,
-  /** Interrupted by Ctrl-C (SIGINT) or SIGTERM; no output file is left behind. */
+  /** The terminal went away (SIGHUP), 128 + 1; no output file is left behind. */
+  hangup: 129,
+  /** Interrupted by Ctrl-C (SIGINT), 128 + 2; no output file is left behind. */
   interrupted: 130,
+  /** Stopped by SIGTERM (`kill`), 128 + 15; no output file is left behind. */
+  terminated: 143,
 } as const;
 
 /** One of the statuses in {@link exitCodes}. */
@@ -36,4 +40,16 @@ export const exitCodeHelp = `Exit status:
   5    input file missing or unreadable
   6    output cannot be written
   7    not enough memory for the run (try fewer --frames or a smaller --size)
-  130  interrupted (Ctrl-C); no partial output file is left`;
+  129  hung up (SIGHUP); no partial output file is left
+  130  interrupted (Ctrl-C, SIGINT); no partial output file is left
+  143  terminated (SIGTERM); no partial output file is left`;
+
+/** The signals `mav` handles, each with its status (128 + the signal's number, as shells report it). */
+export const signalExitCodes = {
+  SIGHUP: exitCodes.hangup,
+  SIGINT: exitCodes.interrupted,
+  SIGTERM: exitCodes.terminated,
+} as const satisfies Partial<Record<NodeJS.Signals, ExitCode>>;
+
+/** A signal in {@link signalExitCodes}. */
+export type HandledSignal = keyof typeof signalExitCodes;

@@ -1,28 +1,34 @@
 /**
- * Entry point of the `mav` executable: wires the process (argv, streams, Ctrl-C) to `runCli`.
+ * Entry point of the `mav` executable: wires the process (argv, streams, signals) to `runCli`.
  *
- * Ctrl-C (SIGINT) or SIGTERM aborts the running job through its AbortSignal; the video writer removes
- * its temporary file, and the process exits with status 130. A second Ctrl-C exits at once.
+ * SIGINT (Ctrl-C), SIGTERM or SIGHUP aborts the running job through its AbortSignal; the video writer stops
+ * ffmpeg and removes its temporary file, and the process exits with 130, 143 or 129 (see `exit-codes.ts`).
+ * A second signal exits at once, after removing the temporary files of the outputs being written.
  */
+import { removeTemporarySiblingsSync } from '@mav/video-io/node';
 import { runCli } from './cli.js';
-import { exitCodes } from './exit-codes.js';
+import { exitCodes, type HandledSignal, signalExitCodes } from './exit-codes.js';
 import { loadModel } from './load-model.js';
 
-// `pnpm --dir apps/cli run mav` and bin/mav.js run in apps/cli (so that tsx resolves): resolve the user's
-// paths where they typed the command.
+// `pnpm --dir apps/cli run mav`, bin/mav.js and scripts/mav.sh run in apps/cli (so that tsx resolves):
+// resolve the user's paths where they typed the command.
 const cwd =
   process.env.MAV_CWD ||
   (process.env.npm_lifecycle_event === 'mav' && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd());
 
 const controller = new AbortController();
-let interrupts = 0;
-const interrupt = (signal: NodeJS.Signals): void => {
-  interrupts++;
-  if (interrupts > 1) process.exit(exitCodes.interrupted);
+const writing = new Set<string>();
+let firstSignal: HandledSignal | undefined;
+const onSignal = (signal: HandledSignal): void => {
+  if (firstSignal !== undefined) {
+    // No waiting for the job to unwind, but still no partial file left behind.
+    for (const path of writing) removeTemporarySiblingsSync(path);
+    process.exit(signalExitCodes[firstSignal]);
+  }
+  firstSignal = signal;
   controller.abort(new Error(`received ${signal}`));
 };
-process.on('SIGINT', interrupt);
-process.on('SIGTERM', interrupt);
+for (const signal of Object.keys(signalExitCodes) as HandledSignal[]) process.on(signal, onSignal);
 
 const status = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
@@ -31,5 +37,8 @@ const status = await runCli(process.argv.slice(2), {
   env: process.env,
   signal: controller.signal,
   loadModel,
+  writing,
 });
-process.exitCode = controller.signal.aborted ? exitCodes.interrupted : status;
+// A signal that came too late to stop anything leaves the finished run's status alone.
+process.exitCode =
+  firstSignal !== undefined && status !== exitCodes.ok ? signalExitCodes[firstSignal] : status;
