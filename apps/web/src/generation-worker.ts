@@ -13,7 +13,7 @@ import {
   ManifestError,
 } from '@mav/cascade';
 import { AbortError, MavError, type Tensor } from '@mav/tensor';
-import { encodeGif, framesFromModelOutput, framesToModelInput } from '@mav/video-io';
+import { encodeGif, encodePng, framesFromModelOutput, framesToModelInput } from '@mav/video-io';
 import { encodeVideo, readImage } from '@mav/video-io/browser';
 import type { FromWorker, GenerationRequest, ToWorker } from './protocol.js';
 
@@ -108,6 +108,22 @@ async function run(
   switch (request.mode) {
     case 'text':
       return cascade.textToVideo({ ...options, prompt: request.prompt });
+    case 'image': {
+      const { numFrames: _numFrames, ...imageOptions } = options;
+      const result = await cascade.textToImage({
+        ...imageOptions,
+        prompt: request.prompt,
+        superResolution: true,
+      });
+      // [1 3 H W] -> [1 3 1 H W]: one frame
+      const [, , height, width] = result.image.dims as [number, number, number, number];
+      return {
+        video: result.image.reshape([1, 3, 1, height, width]),
+        fps: 1,
+        stages: result.stages,
+        imageEmbedding: result.imageEmbedding,
+      };
+    }
     case 'animate': {
       if (request.firstImage === undefined) throw new TypeError('Choose an image to animate.');
       const image = await readImageTensor(cascade, request.firstImage);
@@ -125,7 +141,14 @@ async function run(
 }
 
 function stepsForEveryStage(steps: number) {
-  const stages = ['prior', 'decoder', 'interpolation', 'superResolutionLow', 'superResolutionHigh'] as const;
+  const stages = [
+    'prior',
+    'imageDecoder',
+    'decoder',
+    'interpolation',
+    'superResolutionLow',
+    'superResolutionHigh',
+  ] as const;
   return Object.fromEntries(stages.map((stage) => [stage, { steps }]));
 }
 
@@ -141,11 +164,32 @@ async function generate(request: GenerationRequest): Promise<void> {
     const frames = framesFromModelOutput({ tensor: result.video, fps: result.fps });
     result.video.dispose();
     result.imageEmbedding.dispose();
+    const elapsedMs = () => performance.now() - started;
+    const backend = request.backend === 'webgpu' ? 'WebGPU' : 'WASM';
+    if (request.mode === 'image') {
+      const png = encodePng(frames.frame(0));
+      post({
+        type: 'done',
+        result: {
+          kind: 'image',
+          video: new Blob([png as Uint8Array<ArrayBuffer>], { type: 'image/png' }),
+          videoFormat: 'png',
+          numFrames: 1,
+          width: frames.width,
+          height: frames.height,
+          fps: frames.fps,
+          elapsedMs: elapsedMs(),
+          backend,
+        },
+      });
+      return;
+    }
     const video = await encodeVideo({ frames, signal: controller.signal });
     const gif = await encodeGif(frames);
     post({
       type: 'done',
       result: {
+        kind: 'video',
         video: video.blob,
         videoFormat: video.format === 'webm' ? 'webm' : 'mp4',
         gif: new Blob([gif as Uint8Array<ArrayBuffer>], { type: 'image/gif' }),
@@ -153,8 +197,8 @@ async function generate(request: GenerationRequest): Promise<void> {
         width: frames.width,
         height: frames.height,
         fps: frames.fps,
-        elapsedMs: performance.now() - started,
-        backend: request.backend === 'webgpu' ? 'WebGPU' : 'WASM',
+        elapsedMs: elapsedMs(),
+        backend,
       },
     });
   } catch (error) {

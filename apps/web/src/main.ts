@@ -28,6 +28,7 @@ const noticeLine = element<HTMLParagraphElement>('notice');
 const progressList = element<HTMLUListElement>('progress');
 const resultSection = element<HTMLElement>('result');
 const resultVideo = element<HTMLVideoElement>('result-video');
+const resultImage = element<HTMLImageElement>('result-image');
 const resultInfo = element<HTMLParagraphElement>('result-info');
 const downloadVideo = element<HTMLAnchorElement>('download-video');
 const downloadGif = element<HTMLAnchorElement>('download-gif');
@@ -46,7 +47,7 @@ function selectedMode(): GenerationMode {
 
 function showMode(): void {
   const mode = selectedMode();
-  imagesBox.hidden = mode === 'text';
+  imagesBox.hidden = mode === 'text' || mode === 'image';
   lastImageLabel.hidden = mode !== 'interpolate';
 }
 
@@ -126,14 +127,28 @@ function handleMessage(message: FromWorker): void {
       const { result } = message;
       releaseUrls();
       const videoUrl = URL.createObjectURL(result.video);
-      const gifUrl = URL.createObjectURL(result.gif);
-      objectUrls.push(videoUrl, gifUrl);
-      resultVideo.src = videoUrl;
+      objectUrls.push(videoUrl);
+      const image = result.kind === 'image';
+      resultVideo.hidden = image;
+      resultImage.hidden = !image;
+      if (image) {
+        resultVideo.removeAttribute('src');
+        resultImage.src = videoUrl;
+      } else resultVideo.src = videoUrl;
       downloadVideo.href = videoUrl;
       downloadVideo.download = `mav.${result.videoFormat}`;
       downloadVideo.textContent = `Download ${result.videoFormat.toUpperCase()}`;
-      downloadGif.href = gifUrl;
-      resultInfo.textContent = `${result.numFrames} frames, ${result.width}×${result.height}, ${result.fps} fps — ${(result.elapsedMs / 1000).toFixed(1)} s on ${result.backend}`;
+      downloadGif.hidden = result.gif === undefined;
+      if (result.gif !== undefined) {
+        const gifUrl = URL.createObjectURL(result.gif);
+        objectUrls.push(gifUrl);
+        downloadGif.href = gifUrl;
+      }
+      const elapsed = `${(result.elapsedMs / 1000).toFixed(1)} s on ${result.backend}`;
+      resultInfo.textContent = image
+        ? `preview frame, ${result.width}×${result.height} — ${elapsed}`
+        : `${result.numFrames} frames, ${result.width}×${result.height}, ${result.fps} fps — ${elapsed}`;
+      document.body.dataset.kind = result.kind;
       resultSection.hidden = false;
       document.body.dataset.frames = String(result.numFrames);
       setStatus('Done.');
@@ -174,7 +189,7 @@ form.addEventListener('submit', (event) => {
   const mode = selectedMode();
   const firstImage = firstImageInput.files?.[0];
   const lastImage = lastImageInput.files?.[0];
-  if (mode !== 'text' && firstImage === undefined) {
+  if ((mode === 'animate' || mode === 'interpolate') && firstImage === undefined) {
     setStatus('Choose an image first.');
     return;
   }
@@ -196,7 +211,7 @@ form.addEventListener('submit', (event) => {
     seed: Number.isSafeInteger(Number(seedInput.value)) ? Number(seedInput.value) : 0,
     ...(stepsInput.value !== '' && Number.isSafeInteger(steps) && steps >= 1 ? { steps } : {}),
     ...(options.numFrames === undefined ? {} : { numFrames: options.numFrames }),
-    ...(mode !== 'text' && firstImage ? { firstImage } : {}),
+    ...((mode === 'animate' || mode === 'interpolate') && firstImage ? { firstImage } : {}),
     ...(mode === 'interpolate' && lastImage ? { lastImage } : {}),
   };
   progressList.replaceChildren();

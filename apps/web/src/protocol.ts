@@ -3,8 +3,8 @@
  * (plain objects, Blobs, Files).
  */
 
-/** What the app can do. */
-export type GenerationMode = 'text' | 'animate' | 'interpolate';
+/** What the app can do ('image': a preview frame from the text-to-image model, through super-resolution). */
+export type GenerationMode = 'text' | 'image' | 'animate' | 'interpolate';
 
 /** Runtimes the page offers. */
 export type WebBackendName = 'webgpu' | 'wasm';
@@ -35,11 +35,15 @@ export type ToWorker =
   | { readonly type: 'generate'; readonly request: GenerationRequest }
   | { readonly type: 'cancel' };
 
-/** A finished video, encoded twice: MP4 (or WebM where MP4 cannot be encoded) and GIF. */
+/**
+ * A finished video, encoded twice: MP4 (or WebM where MP4 cannot be encoded) and GIF; or, for the preview
+ * frame, one PNG (`kind: 'image'`, `video` holds the PNG, no GIF).
+ */
 export interface GenerationResult {
+  readonly kind: 'video' | 'image';
   readonly video: Blob;
-  readonly videoFormat: 'mp4' | 'webm';
-  readonly gif: Blob;
+  readonly videoFormat: 'mp4' | 'webm' | 'png';
+  readonly gif?: Blob;
   readonly numFrames: number;
   readonly width: number;
   readonly height: number;

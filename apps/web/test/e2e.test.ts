@@ -249,4 +249,33 @@ describe('the web demo in headless Chromium', () => {
       await browser.close();
     }
   });
+
+  it('makes a preview frame with the text-to-image model and offers it as a PNG', async () => {
+    const browser = await launchChromium({ webgpu: false });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${serverWithoutModel.url}/index.html?steps=1`);
+      await page.waitForSelector('body[data-ready="true"]');
+      await page.check('input[name="mode"][value="image"]');
+      expect(await page.isHidden('#images')).toBe(true);
+      await page.fill('#prompt', 'a red circle');
+      await page.click('#generate');
+      await page.waitForSelector('body[data-state="done"], body[data-state="error"]', { timeout: 120_000 });
+      expect(await page.getAttribute('body', 'data-state'), (await page.textContent('#status')) ?? '').toBe(
+        'done',
+      );
+      expect(await page.getAttribute('body', 'data-kind')).toBe('image');
+      expect(await page.isHidden('#result-video')).toBe(true);
+      expect(await page.isHidden('#download-gif')).toBe(true);
+      expect(await page.getAttribute('#download-video', 'download')).toBe('mav.png');
+      // The random tiny cascade's SR_h size: the frame went through both super-resolution stages.
+      const size = await page.$eval('#result-image', async (image: HTMLImageElement) => {
+        await image.decode();
+        return [image.naturalWidth, image.naturalHeight];
+      });
+      expect(size).toEqual([32, 32]);
+    } finally {
+      await browser.close();
+    }
+  });
 });
