@@ -16,6 +16,14 @@ const cwd =
   process.env.MAV_CWD ||
   (process.env.npm_lifecycle_event === 'mav' && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd());
 
+// A reader that stops early (`mav --help | head -2`) closes the pipe: what is left to print has nowhere to
+// go, and that is no error. Anything else on these streams still is.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  });
+}
+
 const controller = new AbortController();
 const writing = new Set<string>();
 let firstSignal: HandledSignal | undefined;
