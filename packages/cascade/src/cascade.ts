@@ -22,7 +22,7 @@ import { PriorStage } from './stages/prior-stage.js';
 import { requireStage, type StageContext } from './stages/stage-context.js';
 import { SuperResolutionStage } from './stages/super-resolution-stage.js';
 import { TextEncoderStage, type TextEncoding } from './stages/text-encoder-stage.js';
-import type { PromptTokenizer } from './tokenizer/prompt-tokenizer.js';
+import type { PromptAnalysis, PromptTokenizer } from './tokenizer/prompt-tokenizer.js';
 import { batchRow, clampUnit, imageAsVideo, resizeBilinear, selectFrames, stackBatch } from './video-ops.js';
 
 const videoStages: readonly VideoStageName[] = [
@@ -282,6 +282,15 @@ export class Cascade {
     const plan = this.#plan(options, ['textEncoder', 'prior', 'decoder']);
     const stages = describeStages(this.manifest, plan);
     return { stages, estimatedPeakBytes: this.#peak(stages) };
+  }
+
+  /**
+   * What the text encoder will make of a prompt: its token ids, the words outside the vocabulary, tokens cut
+   * off past the context length, and whether it is empty (apps warn about these; the cascade never prints).
+   */
+  analyzePrompt(prompt: string): PromptAnalysis {
+    if (typeof prompt !== 'string') throw new TypeError('prompt must be a string.');
+    return this.components.textEncoder.tokenizer.analyze(prompt);
   }
 
   /** Releases every kept session. The cascade cannot be used afterwards. */

@@ -65,7 +65,11 @@ export type {
 } from './stages/stage-context.js';
 export { type SuperResolutionOptions, SuperResolutionStage } from './stages/super-resolution-stage.js';
 export { TextEncoderStage, type TextEncoding } from './stages/text-encoder-stage.js';
-export { PromptTokenizer, type PromptTokenizerOptions } from './tokenizer/prompt-tokenizer.js';
+export {
+  type PromptAnalysis,
+  PromptTokenizer,
+  type PromptTokenizerOptions,
+} from './tokenizer/prompt-tokenizer.js';
 export {
   batchToFrames,
   framesToBatch,

@@ -16,6 +16,20 @@ export interface PromptTokenizerOptions {
   unknownToken?: string;
 }
 
+/** What the tokenizer makes of a prompt: its ids, and what the prompt loses on the way. */
+export interface PromptAnalysis {
+  /** The n token ids the text encoder sees. */
+  ids: number[];
+  /** Words (tokens) the vocabulary lacks, in prompt order: they reach the encoder as the unknown token. */
+  unknownWords: string[];
+  /** Tokens cut off because the prompt is longer than the context (`maxTokens`). */
+  truncatedTokens: number;
+  /** Tokens of the prompt that fit: the context length minus the start and end tokens. */
+  maxTokens: number;
+  /** The prompt has no token at all (empty or only spaces): the result is the unconditional one. */
+  empty: boolean;
+}
+
 /**
  * Turns prompts into the text encoder's input: `[start] tokens… end pad…`, exactly n ids with exactly one end
  * token (a long prompt is truncated before the end token), then one-hot `[b n V]`.
@@ -73,16 +87,49 @@ export class PromptTokenizer {
 
   /** The n token ids of a prompt. */
   encode(prompt: string): number[] {
+    return this.analyze(prompt).ids;
+  }
+
+  /**
+   * The ids of a prompt with what it loses: words outside the vocabulary (without an unknown token they are
+   * dropped), tokens past the context length, an empty prompt.
+   */
+  analyze(prompt: string): PromptAnalysis {
     const encoded = this.#tokenizer.encode(prompt, { add_special_tokens: false });
-    const body = encoded.ids.map((value) =>
-      value === undefined || value === null ? this.#unknownId : Number(value),
-    );
-    const known = body.filter((value): value is number => value !== undefined && value < this.vocabSize);
+    const unknownWords: string[] = [];
+    const body: number[] = [];
+    encoded.ids.forEach((value, index) => {
+      const id = value === undefined || value === null ? undefined : Number(value);
+      if (id === undefined || id === this.#unknownId || id >= this.vocabSize) {
+        unknownWords.push(encoded.tokens[index] ?? '');
+        if (this.#unknownId !== undefined) body.push(this.#unknownId);
+      } else body.push(id);
+    });
     const prefix = this.#startId === undefined ? [] : [this.#startId];
-    const room = this.maxLength - prefix.length - 1;
-    const ids = [...prefix, ...known.slice(0, Math.max(room, 0)), this.#endId];
+    const room = Math.max(this.maxLength - prefix.length - 1, 0);
+    const ids = [...prefix, ...body.slice(0, room), this.#endId];
     while (ids.length < this.maxLength) ids.push(this.#padId);
-    return ids.slice(0, this.maxLength);
+    return {
+      ids: ids.slice(0, this.maxLength),
+      unknownWords,
+      truncatedTokens: Math.max(body.length - room, 0),
+      maxTokens: room,
+      empty: encoded.ids.length === 0,
+    };
+  }
+
+  /** The words the vocabulary knows (special tokens excluded), in id order. */
+  vocabulary(): string[] {
+    const specials = new Set(
+      [this.#startId, this.#endId, this.#padId, this.#unknownId].filter((id) => id !== undefined),
+    );
+    const words: string[] = [];
+    for (let id = 0; id < this.vocabSize; id++) {
+      if (specials.has(id)) continue;
+      const token = this.#tokenizer.id_to_token(id);
+      if (token !== undefined) words.push(token);
+    }
+    return words;
   }
 
   /** One-hot `[b n V]` of prompts. */
