@@ -1,7 +1,8 @@
 import type { ExitCode } from './exit-codes.js';
 
 /**
- * An error the CLI reports as one line on stderr (`mav: <message>`) and turns into `exitCode`. Anything
+ * An error the CLI reports on stderr (`mav: <message>`, further lines of the message indented) and turns
+ * into `exitCode`. Anything
  * a user can fix (a bad option, a missing file) is a `CliError`; everything else is mapped by
  * `exitCodeOf`.
  */

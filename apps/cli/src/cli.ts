@@ -1,6 +1,6 @@
 /**
- * The `mav` program: commands, option parsing and the mapping of every failure to one line on stderr and
- * an exit status (see `exit-codes.ts`).
+ * The `mav` program: commands, option parsing and the mapping of every failure to a message on stderr and
+ * an exit status (see `exit-codes.ts` and `error-exit.ts`).
  */
 import { Command, CommanderError } from 'commander';
 import type { CliContext } from './cli-context.js';
@@ -19,7 +19,9 @@ import { defaultModelRelativePath } from './model-source.js';
 /** Builds the commander program for `context`. Errors surface as exceptions (`exitOverride`). */
 export function createProgram(context: CliContext): Command {
   const program = new Command('mav')
-    .description('Make-A-Video in TypeScript: text-to-video, text-to-image, image animation, interpolation and more.')
+    .description(
+      'Make-A-Video in TypeScript: text-to-video, text-to-image, image animation, interpolation and more.',
+    )
     .addHelpText(
       'after',
       `\nModel: --model <dir>, else MAV_MODEL, else ${defaultModelRelativePath} in the repository, else random weights.\n\n${exitCodeHelp}\n`,
@@ -53,7 +55,7 @@ export function createProgram(context: CliContext): Command {
 
 /**
  * Runs `mav` with `argv` (the arguments after the program name) and returns the exit status. Never throws:
- * every failure is printed as one line, `mav: <message>`, on `context.stderr`.
+ * every failure is printed as `mav: <message>` on `context.stderr` (details on indented lines below).
  */
 export async function runCli(argv: readonly string[], context: CliContext): Promise<ExitCode> {
   const program = createProgram(context);

@@ -1,7 +1,10 @@
 /**
- * Turns any error into the exit status and the one line `mav` prints for it.
+ * Turns any error into the exit status and the message `mav` prints for it. Each kind of error has one
+ * status (the table below, listed by `mav --help`); the message keeps every detail line the library gave
+ * (the first line after `mav: `, the others indented below it), in the CLI's words: flags, not API options.
  */
 
+import { InsufficientMemoryError } from '@mav/cascade';
 import { AbortError, MavError } from '@mav/tensor';
 import { CommanderError } from 'commander';
 import { CliError } from './cli-error.js';
@@ -13,25 +16,73 @@ export interface ErrorOutcome {
   readonly message: string;
 }
 
-const modelErrorCodes = /model|manifest|weights|safetensors|tokenizer/;
+/**
+ * The status of each `MavError` code of the libraries the CLI runs. A code not listed is a bug or a failure
+ * nobody foresaw: status 1.
+ */
+export const mavErrorExitCodes: Readonly<Record<string, ExitCode>> = {
+  // @mav/cascade, @mav/p3d-layers, @mav/tensor: the model's files or graphs cannot be used.
+  manifest: exitCodes.model,
+  safetensors: exitCodes.model,
+  'weight-mismatch': exitCodes.model,
+  'model-load': exitCodes.model,
+  // @mav/diffusion: NaN or infinity out of the network, mostly damaged weights.
+  'non-finite': exitCodes.model,
+  // @mav/tensor and its backends.
+  'backend-unavailable': exitCodes.backendUnavailable,
+  'backend-resolution': exitCodes.backendUnavailable,
+  unsupported: exitCodes.backendUnavailable,
+  // @mav/video-io.
+  'corrupt-input': exitCodes.input,
+  'unsupported-format': exitCodes.usage,
+  'encoder-missing': exitCodes.output,
+  dimension: exitCodes.output,
+  'output-exists': exitCodes.output,
+  'insufficient-memory': exitCodes.memory,
+  aborted: exitCodes.interrupted,
+};
 
-function firstLine(text: string): string {
-  return (
-    text
-      .split('\n')
-      .find((line) => line.trim() !== '')
-      ?.trim() ?? text.trim()
-  );
+const prefixes: Partial<Record<ExitCode, string>> = {
+  [exitCodes.model]: 'model error: ',
+  [exitCodes.backendUnavailable]: 'backend unavailable: ',
+};
+
+/** A library's message as the CLI prints it: first line as is, every further line indented by two spaces. */
+export function detailedMessage(text: string): string {
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  if (lines.length === 0) return text.trim();
+  return [lines[0], ...lines.slice(1).map((line) => `  ${line}`)].join('\n');
 }
 
-function errorText(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
+/** The cascade's option names that a message may start with, and the flag each comes from. */
+const cliFlagOf: Readonly<Record<string, string>> = {
+  numFrames: '--frames',
+  outputSize: '--size',
+  stopAfter: '--size',
+  fps: '--fps',
+  seed: '--seed',
+  count: '--count',
+  direction: '--direction',
+};
+
+/** `numFrames for extrapolation must be ...` -> `--frames for extrapolation must be ...` */
+export function withCliFlagNames(message: string): string {
+  return message
+    .replace(/\b(numFrames|outputSize|stopAfter)\b/g, (name) => cliFlagOf[name]!)
+    .replace(/^(fps|seed|count|direction)\b/, (name) => cliFlagOf[name]!);
+}
+
+function memoryMessage(error: InsufficientMemoryError): string {
+  const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+  return `not enough memory: this run needs an estimated ${gib(error.estimatedBytes)} at stage '${error.stage}', more than the memory limit of ${gib(error.limitBytes)}. Try fewer --frames or a smaller --size.`;
 }
 
 /** The exit status and message for `error`. */
 export function errorOutcome(error: unknown): ErrorOutcome {
-  if (error instanceof CliError) return { exitCode: error.exitCode, message: error.message };
+  if (error instanceof CliError) return { exitCode: error.exitCode, message: detailedMessage(error.message) };
   if (error instanceof CommanderError) {
     // Commander puts a suggestion on a second line ("(Did you mean generate?)"): keep it, on the same line.
     const text = error.message
@@ -44,36 +95,26 @@ export function errorOutcome(error: unknown): ErrorOutcome {
   }
   if (AbortError.isInstance(error))
     return { exitCode: exitCodes.interrupted, message: 'interrupted; no output written.' };
+  if (InsufficientMemoryError.isInstance(error))
+    return { exitCode: exitCodes.memory, message: memoryMessage(error) };
   if (MavError.isInstance(error)) {
-    const code = error.code;
-    const message = error.message;
-    if (code === 'backend-unavailable' || code === 'backend-resolution') {
-      // The resolution error lists every backend on its own line: keep them, joined on one line.
-      return {
-        exitCode: exitCodes.backendUnavailable,
-        message: `backend unavailable: ${message
-          .split('\n')
-          .map((line) => line.trim())
-          .filter(Boolean)
-          .join(' ')}`,
-      };
-    }
-    if (code === 'insufficient-memory') return { exitCode: exitCodes.memory, message: firstLine(message) };
-    if (code === 'corrupt-input') return { exitCode: exitCodes.input, message: firstLine(message) };
-    if (code === 'encoder-missing' || code === 'dimension')
-      return { exitCode: exitCodes.output, message: firstLine(message) };
-    if (code === 'unsupported-format') return { exitCode: exitCodes.usage, message: firstLine(message) };
-    if (modelErrorCodes.test(code))
-      return { exitCode: exitCodes.model, message: `model error: ${firstLine(message)}` };
-    return { exitCode: exitCodes.internal, message: `${error.name}: ${firstLine(message)}` };
+    const exitCode = mavErrorExitCodes[error.code] ?? exitCodes.internal;
+    const prefix = exitCode === exitCodes.internal ? `${error.name}: ` : (prefixes[exitCode] ?? '');
+    // The backends' messages speak of their API options (executionProvider); say the flag too.
+    const hint =
+      exitCode === exitCodes.backendUnavailable
+        ? '\nWith mav: --backend cpu, or --backend auto (CUDA when installed, else the CPU).'
+        : '';
+    return { exitCode, message: detailedMessage(`${prefix}${withCliFlagNames(error.message)}${hint}`) };
   }
   // A value the cascade refuses (e.g. too few frames for a mode) came from the command line.
-  if (error instanceof RangeError)
-    return { exitCode: exitCodes.usage, message: `invalid value: ${firstLine(error.message)}` };
-  const nodeCode = (error as { code?: unknown } | null)?.code;
-  if (nodeCode === 'EACCES' || nodeCode === 'EROFS' || nodeCode === 'ENOSPC' || nodeCode === 'ENOTDIR') {
-    return { exitCode: exitCodes.output, message: firstLine(errorText(error)) };
+  if (error instanceof RangeError) {
+    return {
+      exitCode: exitCodes.usage,
+      message: detailedMessage(`invalid value: ${withCliFlagNames(error.message)}`),
+    };
   }
   const name = error instanceof Error ? `${error.name}: ` : '';
-  return { exitCode: exitCodes.internal, message: `unexpected error: ${name}${firstLine(errorText(error))}` };
+  const text = error instanceof Error ? error.message : String(error);
+  return { exitCode: exitCodes.internal, message: detailedMessage(`unexpected error: ${name}${text}`) };
 }

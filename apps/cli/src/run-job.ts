@@ -17,6 +17,7 @@ import { chooseBackend } from './backend-choice.js';
 import type { CascadeLike, JobOptions, JobResult } from './cascade-types.js';
 import type { CliContext } from './cli-context.js';
 import { CliError } from './cli-error.js';
+import { mavErrorExitCodes } from './error-exit.js';
 import { exitCodes } from './exit-codes.js';
 import { type GenerationFlags, stageSettingsFrom } from './generation-options.js';
 import { randomWeightsNotice, resolveModel } from './model-source.js';
@@ -71,10 +72,12 @@ export async function withCascade<T>(
     try {
       cascade = await context.loadModel({ selection, backend: chosen.backend, signal: context.signal });
     } catch (error) {
-      if (error instanceof CliError) throw error;
-      if (MavError.isInstance(error) && /aborted|backend/.test(error.code)) throw error;
+      if (error instanceof CliError || AbortError.isInstance(error)) throw error;
+      if (MavError.isInstance(error) && mavErrorExitCodes[error.code] === exitCodes.backendUnavailable)
+        throw error;
+      // Whatever else stops the model from loading is about the model; the whole message is kept.
       const message = error instanceof Error ? error.message : String(error);
-      throw new CliError(exitCodes.model, `model error: ${message.split('\n')[0]}`, { cause: error });
+      throw new CliError(exitCodes.model, `model error: ${message}`, { cause: error });
     }
     try {
       return await use({ cascade, reporter, backendDescription: chosen.description });

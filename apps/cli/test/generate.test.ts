@@ -175,7 +175,7 @@ describe('the other modes', () => {
     );
     expect(tooFew.status).toBe(exitCodes.usage);
     expect(tooFew.stderr.trim().split('\n').at(-1)).toMatch(
-      /^mav: invalid value: numFrames .* greater than 4/,
+      /^mav: invalid value: --frames .* greater than 4/,
     );
   });
 
@@ -261,6 +261,9 @@ describe('mav info and mav bench', () => {
       defaultManifestPath: noDefaultModel,
     });
     expect(run.status).toBe(exitCodes.backendUnavailable);
-    expect(run.stderr.trim().split('\n').at(-1)).toMatch(/^mav: backend unavailable: .*CUDA/);
+    expect(run.stderr).toMatch(/^mav: backend unavailable: .*CUDA/m);
+    expect(run.stderr.trim().split('\n').at(-1)).toBe(
+      '  With mav: --backend cpu, or --backend auto (CUDA when installed, else the CPU).',
+    );
   });
 });

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
+import { CliError } from '../cli-error.js';
+import { exitCodes } from '../exit-codes.js';
 import { addGenerationOptions, type GenerationFlags } from '../generation-options.js';
 import { inputSize, readImageTensor } from '../read-inputs.js';
 import { runGeneration } from '../run-job.js';
@@ -13,6 +15,12 @@ export function interpolateCommand(context: CliContext): Command {
     .option('-p, --prompt <text>', 'what should happen in between');
   addGenerationOptions(command).action(
     async (firstPath: string, lastPath: string, flags: GenerationFlags & { prompt?: string }) => {
+      if (flags.frames !== undefined && flags.frames < 2) {
+        throw new CliError(
+          exitCodes.usage,
+          `interpolate needs --frames 2 or more (the first and the last image are key frames), got ${flags.frames}.`,
+        );
+      }
       await runGeneration(
         context,
         flags,
