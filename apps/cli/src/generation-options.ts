@@ -49,7 +49,7 @@ export function addModelOptions(command: Command): Command {
         'model directory (with manifest.json) or manifest file; random:tiny for random weights',
       ),
     )
-    .addOption(new Option('-q, --quiet', 'print nothing but errors'));
+    .addOption(new Option('-q, --quiet', 'print nothing but warnings and errors'));
 }
 
 /** Adds the shared generation options to `command`. */

@@ -184,42 +184,50 @@ export function describeWritten(context: CliContext, video: WrittenVideo, seed: 
 }
 
 /** What a generating command reads and writes, checked by {@link runGeneration} before any work. */
-export interface GenerationFiles {
+export interface GenerationChecks {
+  /** The prompt, when one was given: an empty one (or only spaces) gets {@link blankPromptWarning}. */
+  readonly prompt?: string;
   /** Input files named on the command line (missing, a folder, unreadable: exit 5). */
   readonly inputs?: readonly InputFile[];
   /** The command writes this many numbered files (`out-1.mp4`, ...) instead of the output path itself. */
   readonly numberedOutputs?: number;
 }
 
+/** Printed (even with -q) for an empty prompt: allowed, but the result is then the same for every one. */
+export const blankPromptWarning =
+  'mav: warning: the prompt is empty (or only spaces): the video follows no text, and is the same for every empty prompt with this seed.';
+
 /**
  * Runs one job (`run` gets the cascade and the job options) and writes its video(s): one result to the
  * output path, several to numbered paths (`out-1.mp4`, ...). Prints one line per file unless quiet.
  * Before the model loads: the inputs must be readable files, and every output path safe to write
- * (`checkOutputIsSafe`).
+ * (`checkOutputIsSafe`); an empty prompt is warned about.
  */
 export async function runGeneration(
   context: CliContext,
   flags: GenerationFlags,
   run: (cascade: CascadeLike, jobOptions: JobOptions & { seed: number }) => Promise<JobResult | JobResult[]>,
-  files: GenerationFiles = {},
+  checks: GenerationChecks = {},
 ): Promise<void> {
   const target = resolveOutputTarget({
     output: flags.output,
     ...(flags.format === undefined ? {} : { format: flags.format }),
     cwd: context.cwd,
   });
-  const inputs: CheckedInput[] = (files.inputs ?? []).map((input) => ({
+  const inputs: CheckedInput[] = (checks.inputs ?? []).map((input) => ({
     given: input.path,
     path: checkInputFile(context.cwd, input),
   }));
   const force = flags.force === true;
-  if (files.numberedOutputs === undefined) {
+  if (checks.numberedOutputs === undefined) {
     checkOutputIsSafe({ target, cwd: context.cwd, force, inputs, given: flags.output });
   } else {
-    for (let index = 1; index <= files.numberedOutputs; index++) {
+    for (let index = 1; index <= checks.numberedOutputs; index++) {
       checkOutputIsSafe({ target: numberedPath(target, index), cwd: context.cwd, force, inputs });
     }
   }
+  if (checks.prompt !== undefined && checks.prompt.trim() === '')
+    context.stderr.write(`${blankPromptWarning}\n`);
   await withCascade(context, flags, async ({ cascade, reporter }) => {
     const jobOptions = jobOptionsFrom(context, flags, cascade, reporter);
     const outcome = await run(cascade, jobOptions);

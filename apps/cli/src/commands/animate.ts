@@ -27,7 +27,7 @@ export function animateCommand(context: CliContext): Command {
             ...(flags.prompt === undefined ? {} : { prompt: flags.prompt }),
           });
         },
-        { inputs: [{ path: imagePath, what: 'image' }] },
+        { inputs: [{ path: imagePath, what: 'image' }], prompt: flags.prompt },
       );
     },
   );

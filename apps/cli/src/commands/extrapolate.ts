@@ -51,7 +51,7 @@ export function extrapolateCommand(context: CliContext): Command {
             ...(flags.prompt === undefined ? {} : { prompt: flags.prompt }),
           });
         },
-        { inputs: [{ path: videoPath, what: 'video' }] },
+        { inputs: [{ path: videoPath, what: 'video' }], prompt: flags.prompt },
       );
     },
   );

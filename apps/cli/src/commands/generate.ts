@@ -9,8 +9,13 @@ export function generateCommand(context: CliContext): Command {
     .description('generate a video from a text prompt')
     .argument('<prompt>', 'what the video shows');
   addGenerationOptions(command).action(async (prompt: string, flags: GenerationFlags) => {
-    await runGeneration(context, flags, (cascade, jobOptions) =>
-      cascade.textToVideo({ ...jobOptions, prompt }),
+    await runGeneration(
+      context,
+      flags,
+      (cascade, jobOptions) => cascade.textToVideo({ ...jobOptions, prompt }),
+      {
+        prompt,
+      },
     );
   });
   return command;

@@ -36,6 +36,7 @@ export function interpolateCommand(context: CliContext): Command {
           });
         },
         {
+          prompt: flags.prompt,
           inputs: [
             { path: firstPath, what: 'image' },
             { path: lastPath, what: 'image' },

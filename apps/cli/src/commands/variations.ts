@@ -35,6 +35,7 @@ export function variationsCommand(context: CliContext): Command {
           });
         },
         {
+          prompt,
           inputs: flags.image === undefined ? [] : [{ path: flags.image, what: 'image' }],
           numberedOutputs: flags.count,
         },
