@@ -1,0 +1,152 @@
+/**
+ * Runs one job on a loaded cascade: 1. decode the uploads, 2. run the mode with the request's options,
+ * the job's AbortSignal and progress, 3. write every video in every asked format to the results folder,
+ * atomically. A job that fails or is cancelled leaves no file (the ones already written are removed).
+ * The cascade's own loop is `Cascade.textToVideo` and its siblings in `@mav/cascade`.
+ */
+import type { Cascade, CascadeResult, GenerateOptions } from '@mav/cascade';
+import { throwIfAborted } from '@mav/tensor';
+import { framesFromModelOutput, resizeFrames, type VideoFrames } from '@mav/video-io';
+import { writeVideo } from '@mav/video-io/node';
+import type { ResultFormat } from '../api/video-formats.js';
+import type { JobPayload, JobRunner } from '../queue/job-queue.js';
+import type { ResultDirectory, ResultFile } from '../results/result-directory.js';
+import { imageTensor, videoTensor } from './job-inputs.js';
+import { generateOptionsFor, requestedSize } from './job-options.js';
+import { ProgressEstimate, plannedStages } from './progress-estimate.js';
+
+/** Runs the mode a request names. */
+async function runMode(
+  cascade: Cascade,
+  payload: JobPayload,
+  options: GenerateOptions & { signal: AbortSignal },
+): Promise<CascadeResult[]> {
+  const { request } = payload;
+  switch (request.mode) {
+    case 'text':
+      return [await cascade.textToVideo({ ...options, prompt: request.prompt })];
+    case 'animate':
+      return [
+        await cascade.animateImage({
+          ...options,
+          image: await imageTensor(cascade, request.image),
+          ...(request.prompt === undefined ? {} : { prompt: request.prompt }),
+        }),
+      ];
+    case 'interpolate':
+      return [
+        await cascade.interpolateImages({
+          ...options,
+          first: await imageTensor(cascade, request.first),
+          last: await imageTensor(cascade, request.last),
+          ...(request.prompt === undefined ? {} : { prompt: request.prompt }),
+        }),
+      ];
+    case 'extrapolate': {
+      const decoder = cascade.manifest.stages.decoder;
+      const { video, fps } = await videoTensor(cascade, request.video, {
+        maxFrames: request.inputFrames ?? Math.max(1, Math.floor((decoder?.numFrames ?? 2) / 2)),
+        signal: options.signal,
+      });
+      // The input's own rate, inside the range the decoder was trained on.
+      const range = decoder?.fps;
+      const clamped = range === undefined ? fps : Math.min(range.max, Math.max(range.min, fps));
+      return [
+        await cascade.extrapolateVideo({
+          ...options,
+          fps: options.fps ?? clamped,
+          video,
+          direction: request.direction,
+          ...(request.prompt === undefined ? {} : { prompt: request.prompt }),
+        }),
+      ];
+    }
+    case 'variations':
+      return cascade.variations({
+        ...options,
+        count: request.count,
+        ...(request.prompt === undefined ? {} : { prompt: request.prompt }),
+        ...(request.image === undefined ? {} : { image: await imageTensor(cascade, request.image) }),
+      });
+  }
+}
+
+/** The progress estimate of a job: its stages weighted by `describe()`'s FLOPs × steps. */
+function estimateFor(cascade: Cascade, payload: JobPayload, options: GenerateOptions): ProgressEstimate {
+  const description = cascade.describe(options);
+  const weights: Record<string, number> = {};
+  for (const stage of description.stages) {
+    const entry = cascade.manifest.stages[stage.name] as { steps?: number } | undefined;
+    const steps = options.stages?.[stage.name]?.steps ?? entry?.steps ?? 1;
+    weights[stage.name] = stage.flopsPerStep * steps;
+  }
+  const { request } = payload;
+  const plan = plannedStages({
+    mode: request.mode,
+    tail: description.stages.map((stage) => stage.name),
+    ...(request.mode === 'variations'
+      ? { count: request.count, fromImage: request.image !== undefined }
+      : {}),
+  });
+  return new ProgressEstimate({ plan, weights });
+}
+
+/** A {@link JobRunner} over one loaded cascade (kept sessions stay warm between jobs). */
+export class CascadeJobRunner implements JobRunner {
+  readonly cascade: Cascade;
+  readonly results: ResultDirectory;
+
+  constructor(options: { readonly cascade: Cascade; readonly results: ResultDirectory }) {
+    this.cascade = options.cascade;
+    this.results = options.results;
+  }
+
+  async run(
+    job: { readonly id: string; readonly payload: JobPayload },
+    hooks: Parameters<JobRunner['run']>[1],
+  ): Promise<ResultFile[]> {
+    const { signal } = hooks;
+    throwIfAborted(signal, 'The job');
+    const { request } = job.payload;
+    const options = generateOptionsFor(this.cascade, request, job.payload.seed);
+    const estimate = estimateFor(this.cascade, job.payload, options);
+    const results = await runMode(this.cascade, job.payload, {
+      ...options,
+      signal,
+      onProgress: (event) => hooks.onProgress(estimate.update(event)),
+    });
+    const formats: readonly ResultFormat[] = request.formats ?? ['mp4'];
+    const size = requestedSize(request);
+    const written: ResultFile[] = [];
+    try {
+      for (const [position, result] of results.entries()) {
+        let frames: VideoFrames = framesFromModelOutput({ tensor: result.video, fps: result.fps });
+        result.video.dispose();
+        result.imageEmbedding.dispose();
+        if (size !== undefined && (frames.width !== size.width || frames.height !== size.height)) {
+          frames = resizeFrames(frames, { ...size, fit: 'cover' });
+        }
+        for (const format of formats) {
+          const index = position + 1;
+          const path = this.results.pathOf(job.id, index, format);
+          // Counted before the write: an abort during it must remove whatever the writer left.
+          const file = { index, format, bytes: 0, numFrames: 0, width: 0, height: 0, fps: frames.fps };
+          written.push(file);
+          const video = await writeVideo({ frames, path, format, overwrite: true, signal });
+          written[written.length - 1] = {
+            ...file,
+            bytes: this.results.sizeOf(job.id, index, format) ?? 0,
+            numFrames: video.numFrames,
+            width: video.width,
+            height: video.height,
+          };
+        }
+      }
+      throwIfAborted(signal, 'The job');
+    } catch (error) {
+      await this.results.remove(job.id, written);
+      throw error;
+    }
+    return written;
+  }
+}
