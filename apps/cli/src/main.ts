@@ -31,6 +31,7 @@ const onSignal = (signal: HandledSignal): void => {
   if (firstSignal !== undefined) {
     // No waiting for the job to unwind, but still no partial file left behind.
     for (const path of writing) removeTemporarySiblingsSync(path);
+    process.stderr.write(`mav: ${signal} after ${firstSignal}: stopped at once; no partial file is left.\n`);
     process.exit(signalExitCodes[firstSignal]);
   }
   firstSignal = signal;

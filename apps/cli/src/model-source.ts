@@ -68,6 +68,12 @@ export function resolveModel(options: {
   const origin = options.model !== undefined ? 'option' : 'environment';
   if (given !== undefined) {
     const random = /^random(?::(tiny|small))?$/.exec(given);
+    if (!random && given.startsWith('random:') && !existsSync(resolve(options.cwd, given))) {
+      throw new CliError(
+        exitCodes.model,
+        `unknown random model '${given}'; use random:tiny or random:small.`,
+      );
+    }
     if (random)
       return {
         kind: 'random',

@@ -92,6 +92,12 @@ const cases: { name: string; argv: string[]; status: number; message: RegExp }[]
     message: /no model at .*no-such-model/,
   },
   {
+    name: 'an unknown random model',
+    argv: ['--model', 'random:huge'],
+    status: exitCodes.model,
+    message: /unknown random model 'random:huge'; use random:tiny or random:small/,
+  },
+  {
     name: 'a model folder without manifest',
     argv: ['--model', 'empty-model'],
     status: exitCodes.model,

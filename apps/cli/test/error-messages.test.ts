@@ -4,7 +4,7 @@
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createMemorySource, loadCascade, parseManifest } from '@mav/cascade';
 import { createRandomCascade } from '@mav/cascade/testing';
 import { encodePng } from '@mav/video-io';
@@ -13,6 +13,7 @@ import type { ModelLoader } from '../src/cli-context.js';
 import { exitCodeHelp, exitCodes } from '../src/exit-codes.js';
 import { randomModelSeed } from '../src/load-model.js';
 import { runInProcess } from './cli-helpers.js';
+import { type EditableManifest, writeModelFolder } from './model-folder.js';
 
 const cwd = mkdtempSync(join(tmpdir(), 'mav-cli-errors-'));
 const fast = ['--model', 'random:tiny', '--steps', '1', '--frames', '2', '--size', '8', '--seed', '2', '-q'];
@@ -21,18 +22,9 @@ const unreachableLoader: ModelLoader = async () => {
   throw new Error('the model was loaded although the arguments are wrong');
 };
 
-type Manifest = Record<string, unknown> & { stages: Record<string, Record<string, unknown>> };
-
-/** The random tiny model as a folder, with `change` applied to its manifest. */
-async function modelFolder(name: string, change: (manifest: Manifest) => unknown): Promise<string> {
-  const model = await createRandomCascade({ seed: randomModelSeed, preset: 'tiny' });
-  const folder = join(cwd, name);
-  for (const [file, bytes] of model.files) {
-    mkdirSync(dirname(join(folder, file)), { recursive: true });
-    writeFileSync(join(folder, file), bytes);
-  }
-  const manifest = structuredClone(model.manifest) as unknown as Manifest;
-  writeFileSync(join(folder, 'manifest.json'), JSON.stringify(change(manifest) ?? manifest));
+/** The random tiny model as the folder `name` in `cwd`, its manifest changed by `change`. */
+async function modelFolder(name: string, change: (manifest: EditableManifest) => unknown): Promise<string> {
+  await writeModelFolder(join(cwd, name), { manifest: change });
   return name;
 }
 
@@ -152,18 +144,28 @@ describe('messages speak of flags', () => {
     expect(run.stderr).not.toMatch(/frameSkip/);
   });
 
-  it('a value the cascade refuses names the flag (extrapolate with too few --frames)', async () => {
-    const video = await runInProcess(['generate', 'x', '-o', 'short.y4m', ...fast, '--frames', '2'], { cwd });
-    expect(video.status, video.stderr).toBe(exitCodes.ok);
-    const run = await runInProcess(
-      ['extrapolate', 'short.y4m', '-o', 'never.mp4', ...fast, '--frames', '1'],
-      {
-        cwd,
-      },
-    );
+  it('a value the cascade refuses names the flag, not the option it became (--fps out of the trained range)', async () => {
+    const run = await runInProcess(['generate', 'x', '-o', 'never.mp4', ...fast, '--fps', '200'], { cwd });
     expect(run.status, run.stderr).toBe(exitCodes.usage);
-    expect(run.stderr).toMatch(/^mav: invalid value: --frames /m);
-    expect(run.stderr).not.toMatch(/numFrames/);
+    expect(run.stderr).toMatch(/^mav: invalid value: --fps must be a number in \[\d+, \d+\]/m);
+  });
+
+  it('extrapolate with --frames not above the frames read says so in flags', async () => {
+    const video = await runInProcess(['generate', 'x', '-o', 'short.y4m', ...fast], { cwd });
+    expect(video.status, video.stderr).toBe(exitCodes.ok);
+    for (const frames of ['1', '2']) {
+      const run = await runInProcess(
+        ['extrapolate', 'short.y4m', '-o', 'never.mp4', ...fast, '--frames', frames],
+        {
+          cwd,
+        },
+      );
+      expect(run.status, run.stderr).toBe(exitCodes.usage);
+      expect(run.stderr).toMatch(
+        /^mav: extrapolate makes --frames key frames in all, the \d+ read from 'short\.y4m' included/m,
+      );
+      expect(run.stderr).not.toMatch(/numFrames|keyframes do not tile/);
+    }
   });
 
   it('the memory error says --frames and --size, not API options', async () => {

@@ -141,6 +141,7 @@ describe('a signal while the video is being written', () => {
       signals: ['SIGINT', 'SIGTERM'],
     });
     expect(run.status, run.stderr).toBe(exitCodes.interrupted);
+    expect(run.stderr).toMatch(/^mav: SIGTERM after SIGINT: stopped at once; no partial file is left\.$/m);
     expect(run.survivors).toEqual([]);
     expect(readdirSync(cwd)).toEqual([]);
   });

@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
 import type { CliContext } from '../cli-context.js';
+import { CliError } from '../cli-error.js';
+import { exitCodes } from '../exit-codes.js';
 import { addGenerationOptions, type GenerationFlags } from '../generation-options.js';
 import { choiceParser, integerParser } from '../parse-options.js';
 import { inputSize, readVideoTensor } from '../read-inputs.js';
@@ -42,6 +44,14 @@ export function extrapolateCommand(context: CliContext): Command {
               Math.max(1, Math.floor((cascade.manifest.stages.decoder?.numFrames ?? 2) / 2)),
             signal: context.signal,
           });
+          // [1 3 f h w]: the result's key frames include the f read here.
+          const given = video.dims[2]!;
+          if (flags.frames !== undefined && flags.frames <= given) {
+            throw new CliError(
+              exitCodes.usage,
+              `extrapolate makes --frames key frames in all, the ${given} read from '${videoPath}' included: give --frames above ${given}, or fewer --input-frames.`,
+            );
+          }
           return cascade.extrapolateVideo({
             ...jobOptions,
             // The input's own rate, inside the range the networks were trained on.
