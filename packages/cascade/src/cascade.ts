@@ -1,19 +1,10 @@
 import { Tensor, throwIfAborted } from '@mav/tensor';
-import type {
-  AnimateImageOptions,
-  CascadeResult,
-  ExtrapolateVideoOptions,
-  GenerateOptions,
-  InterpolateImagesOptions,
-  TextToImageOptions,
-  TextToImageResult,
-  TextToVideoOptions,
-  VariationsOptions,
-  VideoStageName,
-} from './cascade-options.js';
+import type * as modes from './cascade-options.js';
+import { type CascadeComponents, CascadeRun } from './cascade-run.js';
 import { InsufficientMemoryError } from './errors.js';
 import type { ModelManifest, StageName } from './manifest/manifest-schema.js';
 import { describeStages, type StageDescription } from './memory-estimate.js';
+import { planRun, runHeads } from './run-plan.js';
 import { DecoderStage } from './stages/decoder-stage.js';
 import { ImageDecoderStage } from './stages/image-decoder-stage.js';
 import { ImageEncoderStage } from './stages/image-encoder-stage.js';
@@ -21,52 +12,24 @@ import { InterpolationStage } from './stages/interpolation-stage.js';
 import { PriorStage } from './stages/prior-stage.js';
 import { requireStage, type StageContext } from './stages/stage-context.js';
 import { SuperResolutionStage } from './stages/super-resolution-stage.js';
-import { TextEncoderStage, type TextEncoding } from './stages/text-encoder-stage.js';
+import { TextEncoderStage } from './stages/text-encoder-stage.js';
 import type { PromptAnalysis, PromptTokenizer } from './tokenizer/prompt-tokenizer.js';
-import { batchRow, clampUnit, imageAsVideo, resizeBilinear, selectFrames, stackBatch } from './video-ops.js';
-
-const videoStages: readonly VideoStageName[] = [
-  'decoder',
-  'interpolation',
-  'superResolutionLow',
-  'superResolutionHigh',
-];
-const seedOffsets: Record<StageName, bigint> = {
-  textEncoder: 0n,
-  imageEncoder: 1n,
-  prior: 2n,
-  decoder: 3n,
-  interpolation: 4n,
-  superResolutionLow: 5n,
-  superResolutionHigh: 6n,
-  imageDecoder: 7n,
-};
-
-/** The cascade's named components (each usable on its own), as in a diffusers pipeline. */
-export interface CascadeComponents {
-  textEncoder: TextEncoderStage;
-  imageEncoder: ImageEncoderStage;
-  prior: PriorStage;
-  imageDecoder: ImageDecoderStage;
-  decoder: DecoderStage;
-  interpolation: InterpolationStage;
-  superResolutionLow: SuperResolutionStage;
-  superResolutionHigh: SuperResolutionStage;
-}
+import {
+  clampUnit,
+  extrapolatedFrameCount,
+  imageAsVideo,
+  meanRows,
+  resizeBilinear,
+  selectFrames,
+  stackBatch,
+  stackFrames,
+} from './video-ops.js';
 
 /** What `describe()` returns. */
 export interface CascadeDescription {
   stages: StageDescription[];
   /** The largest stage estimate plus the video held between stages (see the README's formula). */
   estimatedPeakBytes: number;
-}
-
-/** Per-run state: the options, the seed and the stages that ran. */
-interface Run {
-  options: GenerateOptions;
-  seed: bigint;
-  ran: StageName[];
-  empty?: TextEncoding;
 }
 
 /**
@@ -77,6 +40,8 @@ interface Run {
  * Each mode reads as numbered steps; every diffusion stage samples through `sampleUNet`
  * (`stages/unet-diffusion.ts`), whose loop is `denoise` of `@mav/diffusion`.
  */
+export type { CascadeComponents };
+
 export class Cascade {
   readonly manifest: ModelManifest;
   readonly components: CascadeComponents;
@@ -106,40 +71,37 @@ export class Cascade {
   }
 
   /** Text → video: C_x, P, D^t, then ↑F, SR_l^t, SR_h as far as the model and `stopAfter` go. */
-  async textToVideo(options: TextToVideoOptions): Promise<CascadeResult> {
-    // 1. Check inputs and memory.
-    const run = this.#begin(options, ['textEncoder', 'prior', 'decoder']);
+  async textToVideo(options: modes.TextToVideoOptions): Promise<modes.CascadeResult> {
+    // 1. Check inputs and plan the run (memory included).
+    const run = this.#begin(options, runHeads.textToVideo);
     if (typeof options.prompt !== 'string') throw new TypeError('prompt must be a string.');
     // 2. Encode the prompt and the empty prompt (the null condition) in one batch.
-    const text = await this.#encodeText(run, options.prompt);
+    const text = await run.encodeText(options.prompt);
     // 3. Prior: text → image embedding.
-    const imageEmbedding = await this.#prior(run, text);
+    const imageEmbedding = await run.prior(text);
     // 4.–7. Decoder, interpolation, super-resolution.
-    return this.#decodeAndFinish(run, imageEmbedding, text);
+    return run.decodeAndFinish(imageEmbedding, text);
   }
 
   /**
    * Text → image with the text-to-image model the video model was built on: C_x, P, then the image decoder
    * D, and with `superResolution` the SR stages on the one frame.
    */
-  async textToImage(options: TextToImageOptions): Promise<TextToImageResult> {
+  async textToImage(options: modes.TextToImageOptions): Promise<modes.TextToImageResult> {
     // 1. Check inputs.
-    const run = this.#begin(options, ['textEncoder', 'prior', 'imageDecoder']);
+    const run = this.#begin(options, runHeads.textToImage);
     if (typeof options.prompt !== 'string') throw new TypeError('prompt must be a string.');
     requireStage(this.manifest, 'imageDecoder');
     // 2. Encode the prompt and the empty prompt; 3. prior.
-    const text = await this.#encodeText(run, options.prompt);
-    const imageEmbedding = await this.#prior(run, text);
+    const text = await run.encodeText(options.prompt);
+    const imageEmbedding = await run.prior(text);
     // 4. Image decoder: one frame [1 3 1 r r].
-    let video = clampUnit(
-      await this.components.imageDecoder.sample({
-        ...this.#conditioning(run, 'imageDecoder', imageEmbedding, text),
-      }),
-    );
-    this.#report(run, 'imageDecoder', video);
-    run.ran.push('imageDecoder');
+    const decoded = await this.components.imageDecoder.sample({
+      ...run.conditioning('imageDecoder', imageEmbedding, text),
+    });
+    let video = run.done('imageDecoder', clampUnit(decoded));
     // 5. Super-resolution of the frame, when asked.
-    if (options.superResolution) video = await this.#superResolve(run, video, imageEmbedding, text, 1);
+    if (options.superResolution) video = await run.superResolve(video, imageEmbedding, text, 1);
     // [1 3 1 H W] -> [1 3 H W]
     const [, , , height, width] = video.dims as [number, number, number, number, number];
     const image = new Tensor({ dtype: 'float32', dims: [1, 3, height, width], data: video.data });
@@ -147,127 +109,87 @@ export class Cascade {
   }
 
   /** Image → video whose first frame is the image (the interpolation network in 'animation' mode). */
-  async animateImage(options: AnimateImageOptions): Promise<CascadeResult> {
-    const run = this.#begin(options, ['imageEncoder', 'textEncoder', 'interpolation']);
+  async animateImage(options: modes.AnimateImageOptions): Promise<modes.CascadeResult> {
+    const run = this.#begin(options, runHeads.fromImage);
     const image = checkImage(options.image, 'image');
-    const imageEmbedding = await this.#encodeImages(run, image);
-    const text = await this.#encodeText(run, options.prompt ?? '');
+    const imageEmbedding = await run.encodeImages(image);
+    const text = await run.encodeText(options.prompt ?? '');
     const { resolution, numFrames } = this.#keyframeShape();
     const keyframes = await this.components.interpolation.fillFrames({
-      ...this.#conditioning(run, 'interpolation', imageEmbedding, text),
+      ...run.conditioning('interpolation', imageEmbedding, text),
       frames: imageAsVideo(resizeBilinear(image, resolution, resolution)),
       mode: 'animation',
       numFrames: options.numFrames ?? numFrames,
-      fps: this.#fps(run),
+      fps: run.fps,
     });
-    run.ran.push('interpolation');
-    return this.#finish(run, keyframes, imageEmbedding, text);
+    return run.finish({ stage: 'interpolation', keyframes }, imageEmbedding, text);
   }
 
   /** Two images → a video from the first to the last (interpolation mode, known at 0 and F − 1). */
-  async interpolateImages(options: InterpolateImagesOptions): Promise<CascadeResult> {
-    const run = this.#begin(options, ['imageEncoder', 'textEncoder', 'interpolation']);
+  async interpolateImages(options: modes.InterpolateImagesOptions): Promise<modes.CascadeResult> {
+    const run = this.#begin(options, runHeads.fromImage);
     const first = checkImage(options.first, 'first');
     const last = checkImage(options.last, 'last');
-    const embeddings = await this.#encodeImages(run, stackBatch([first, last]));
+    const embeddings = await run.encodeImages(stackBatch([first, last]));
     // The mean of the two embeddings conditions the in-between frames.
-    const imageEmbedding = batchRow(embeddings, 0);
-    const second = batchRow(embeddings, 1);
-    for (let index = 0; index < imageEmbedding.size; index++) {
-      imageEmbedding.data[index] = (imageEmbedding.data[index]! + second.data[index]!) / 2;
-    }
-    const text = await this.#encodeText(run, options.prompt ?? '');
-    const keyframeShape = this.#keyframeShape();
-    const resolution = keyframeShape.resolution;
-    const numFrames = options.numFrames ?? keyframeShape.numFrames;
-    const frames = new Tensor({ dtype: 'float32', dims: [1, 3, 2, resolution, resolution] });
-    // [1 3 h w] × 2 -> [1 3 2 h w]
-    const plane = resolution * resolution;
-    [first, last].forEach((image, frame) => {
-      const resized = resizeBilinear(image, resolution, resolution);
-      for (let channel = 0; channel < 3; channel++) {
-        frames.data.set(
-          resized.data.subarray(channel * plane, (channel + 1) * plane),
-          (channel * 2 + frame) * plane,
-        );
-      }
-    });
+    const imageEmbedding = meanRows(embeddings);
+    const text = await run.encodeText(options.prompt ?? '');
+    const { resolution, numFrames } = this.#keyframeShape();
+    const frames = stackFrames([first, last].map((image) => resizeBilinear(image, resolution, resolution)));
     const keyframes = await this.components.interpolation.fillFrames({
-      ...this.#conditioning(run, 'interpolation', imageEmbedding, text),
+      ...run.conditioning('interpolation', imageEmbedding, text),
       frames,
       mode: 'interpolation',
-      frameSkip: numFrames - 1,
-      fps: this.#fps(run),
+      frameSkip: (options.numFrames ?? numFrames) - 1,
+      fps: run.fps,
     });
-    run.ran.push('interpolation');
-    return this.#finish(run, keyframes, imageEmbedding, text);
+    return run.finish({ stage: 'interpolation', keyframes }, imageEmbedding, text);
   }
 
   /** A video → a longer one, with new frames after ('forward') or before ('backward') it. */
-  async extrapolateVideo(options: ExtrapolateVideoOptions): Promise<CascadeResult> {
-    const run = this.#begin(options, ['imageEncoder', 'textEncoder', 'interpolation']);
-    const video = options.video;
-    if (
-      !(video instanceof Tensor) ||
-      video.dtype !== 'float32' ||
-      video.dims.length !== 5 ||
-      video.dims[0] !== 1 ||
-      video.dims[1] !== 3
-    ) {
-      throw new TypeError(`video must be a float32 Tensor [1 3 F H W], got ${String(video)}.`);
-    }
+  async extrapolateVideo(options: modes.ExtrapolateVideoOptions): Promise<modes.CascadeResult> {
+    const run = this.#begin(options, runHeads.fromImage);
+    const video = checkPixels(options.video, 'video', '[1 3 F H W]');
     if (options.direction !== 'forward' && options.direction !== 'backward') {
       throw new RangeError(`direction must be 'forward' or 'backward', got ${String(options.direction)}.`);
     }
     const given = video.dims[2]!;
     const keyframeShape = this.#keyframeShape();
-    const numFrames = options.numFrames ?? given + Math.max(1, Math.floor(keyframeShape.numFrames / 2));
+    const numFrames = options.numFrames ?? extrapolatedFrameCount(given, keyframeShape.numFrames);
     const resolution = keyframeShape.resolution;
     // Backward = forward on the reversed video, reversed back.
-    const order = Array.from({ length: given }, (_, index) =>
-      options.direction === 'forward' ? index : given - 1 - index,
-    );
+    const reversed = (count: number) => Array.from({ length: count }, (_, index) => count - 1 - index);
+    const inOrder = Array.from({ length: given }, (_, index) => index);
+    const order = options.direction === 'forward' ? inOrder : reversed(given);
     const frames = resizeBilinear(selectFrames(video, order), resolution, resolution);
     const nearest = selectFrames(frames, [given - 1]);
-    const imageEmbedding = await this.#encodeImages(
-      run,
-      new Tensor({ dtype: 'float32', dims: [1, 3, resolution, resolution], data: nearest.data }),
-    );
-    const text = await this.#encodeText(run, options.prompt ?? '');
+    const imageEmbedding = await run.encodeImages(nearest.reshape([1, 3, resolution, resolution]));
+    const text = await run.encodeText(options.prompt ?? '');
     let keyframes = await this.components.interpolation.fillFrames({
-      ...this.#conditioning(run, 'interpolation', imageEmbedding, text),
+      ...run.conditioning('interpolation', imageEmbedding, text),
       frames,
       mode: 'extrapolation',
       numFrames,
-      fps: this.#fps(run),
+      fps: run.fps,
     });
-    run.ran.push('interpolation');
-    if (options.direction === 'backward')
-      keyframes = selectFrames(
-        keyframes,
-        Array.from({ length: numFrames }, (_, index) => numFrames - 1 - index),
-      );
-    return this.#finish(run, keyframes, imageEmbedding, text);
+    if (options.direction === 'backward') keyframes = selectFrames(keyframes, reversed(numFrames));
+    return run.finish({ stage: 'interpolation', keyframes }, imageEmbedding, text);
   }
 
   /** `count` videos from the same image embedding (from a prompt through the prior, or from an image), each with a new seed. */
-  async variations(options: VariationsOptions): Promise<CascadeResult[]> {
+  async variations(options: modes.VariationsOptions): Promise<modes.CascadeResult[]> {
     if (!Number.isSafeInteger(options.count) || options.count < 1) {
       throw new RangeError(`count must be a positive integer, got ${String(options.count)}.`);
     }
     const fromImage = options.image !== undefined;
-    const run = this.#begin(
-      options,
-      fromImage ? ['imageEncoder', 'textEncoder', 'decoder'] : ['textEncoder', 'prior', 'decoder'],
-    );
-    const text = await this.#encodeText(run, options.prompt ?? '');
+    const run = this.#begin(options, fromImage ? runHeads.imageVariations : runHeads.textToVideo);
+    const text = await run.encodeText(options.prompt ?? '');
     const imageEmbedding = fromImage
-      ? await this.#encodeImages(run, checkImage(options.image!, 'image'))
-      : await this.#prior(run, text);
-    const results: CascadeResult[] = [];
-    for (let index = 0; index < options.count; index++) {
-      const variation: Run = { ...run, seed: run.seed + BigInt(index + 1) * 1024n, ran: [...run.ran] };
-      results.push(await this.#decodeAndFinish(variation, imageEmbedding, text));
+      ? await run.encodeImages(checkImage(options.image!, 'image'))
+      : await run.prior(text);
+    const results: modes.CascadeResult[] = [];
+    for (let index = 1; index <= options.count; index++) {
+      results.push(await run.variation(index).decodeAndFinish(imageEmbedding, text));
     }
     return results;
   }
@@ -277,9 +199,12 @@ export class Cascade {
    * estimate, and the estimated peak.
    */
   describe(
-    options: Pick<GenerateOptions, 'numFrames' | 'frameSkip' | 'outputSize' | 'stopAfter' | 'stages'> = {},
+    options: Pick<
+      modes.GenerateOptions,
+      'numFrames' | 'frameSkip' | 'outputSize' | 'stopAfter' | 'stages'
+    > = {},
   ): CascadeDescription {
-    const plan = this.#plan(options, ['textEncoder', 'prior', 'decoder']);
+    const plan = planRun(this.manifest, options, runHeads.textToVideo);
     const stages = describeStages(this.manifest, plan);
     return { stages, estimatedPeakBytes: this.#peak(stages) };
   }
@@ -301,41 +226,6 @@ export class Cascade {
 
   // --- steps shared by the modes ---
 
-  #plan(options: GenerateOptions, head: StageName[]) {
-    const { stages } = this.manifest;
-    const stopAfter = options.stopAfter;
-    if (stopAfter !== undefined && !videoStages.includes(stopAfter)) {
-      throw new RangeError(`stopAfter must be one of ${videoStages.join(', ')}, got ${String(stopAfter)}.`);
-    }
-    if (stopAfter !== undefined && stages[stopAfter] === undefined) {
-      throw new RangeError(`stopAfter: the model '${this.manifest.name}' has no ${stopAfter} stage.`);
-    }
-    const tail: StageName[] = [];
-    const image = head.includes('imageDecoder');
-    const stopIndex = stopAfter === undefined ? videoStages.length - 1 : videoStages.indexOf(stopAfter);
-    // A text-to-image run continues only into the super-resolution stages, and only when asked.
-    const following = image
-      ? (options as TextToImageOptions).superResolution
-        ? videoStages.slice(2)
-        : []
-      : videoStages.slice(1, stopIndex + 1);
-    for (const stage of following) if (stages[stage] !== undefined) tail.push(stage);
-    const all = [...head, ...tail];
-    const guided: Partial<Record<StageName, boolean>> = {};
-    for (const stage of all) {
-      const entry = stages[stage] as { guidanceScale?: number } | undefined;
-      guided[stage] = (options.stages?.[stage]?.guidanceScale ?? entry?.guidanceScale ?? 1) !== 1;
-    }
-    return {
-      numFrames: image ? 1 : (options.numFrames ?? stages.decoder?.numFrames ?? 1),
-      frameSkip: options.frameSkip ?? stages.interpolation?.frameSkip ?? 1,
-      guided,
-      stages: all,
-      superResolutionHighRows: stages.superResolutionHigh?.frameBatch,
-      outputSize: options.outputSize,
-    };
-  }
-
   #peak(stages: readonly StageDescription[]): number {
     const largest = Math.max(...stages.map((stage) => stage.estimatedBytes));
     const kept = this.#context.runtime.keepSessions
@@ -344,29 +234,14 @@ export class Cascade {
     return largest + kept;
   }
 
-  #begin(options: GenerateOptions, head: StageName[]): Run {
+  /** Checks the options, plans the run and its memory, and starts it. */
+  #begin(
+    options: modes.GenerateOptions & Pick<modes.TextToImageOptions, 'superResolution'>,
+    head: readonly StageName[],
+  ) {
     if (this.#disposed) throw new RangeError('This cascade was disposed.');
-    if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object.');
-    const seed = options.seed ?? 0;
-    if (!Number.isSafeInteger(seed) || seed < 0)
-      throw new RangeError(`seed must be a non-negative safe integer, got ${String(seed)}.`);
-    for (const [field, value] of [
-      ['numFrames', options.numFrames],
-      ['frameSkip', options.frameSkip],
-      ['outputSize', options.outputSize],
-    ] as const) {
-      if (value !== undefined && (!Number.isSafeInteger(value) || value < 1))
-        throw new RangeError(`${field} must be a positive integer, got ${String(value)}.`);
-    }
-    if (options.fps !== undefined) {
-      const range = this.manifest.stages.decoder?.fps ?? { min: 0, max: Number.POSITIVE_INFINITY };
-      if (!(options.fps > 0) || options.fps < range.min || options.fps > range.max)
-        throw new RangeError(
-          `fps must be a number in [${range.min}, ${range.max}] (the range the decoder was trained on), got ${String(options.fps)}.`,
-        );
-    }
+    const plan = planRun(this.manifest, options, head);
     throwIfAborted(options.signal, 'The cascade');
-    const plan = this.#plan(options, head);
     if (this.memoryLimitBytes !== undefined) {
       const stages = describeStages(this.manifest, plan);
       const peak = this.#peak(stages);
@@ -379,15 +254,7 @@ export class Cascade {
         });
       }
     }
-    return { options, seed: BigInt(seed) << 8n, ran: [] };
-  }
-
-  #stageSeed(run: Run, stage: StageName): bigint {
-    return run.seed + seedOffsets[stage];
-  }
-
-  #fps(run: Run): number {
-    return run.options.fps ?? requireStage(this.manifest, 'decoder').fps.default;
+    return new CascadeRun({ manifest: this.manifest, components: this.components, options, plan });
   }
 
   /** The keyframes' size and count (the decoder's), which the masked-frame modes work at. */
@@ -395,148 +262,23 @@ export class Cascade {
     const decoder = requireStage(this.manifest, 'decoder');
     return { resolution: decoder.resolution, numFrames: decoder.numFrames };
   }
+}
 
-  /** Whether a run goes through a video stage: the model has it and `stopAfter` does not end before it. */
-  #wanted(run: Run, stage: VideoStageName): boolean {
-    const stop = run.options.stopAfter;
-    return (
-      this.manifest.stages[stage] !== undefined &&
-      (stop === undefined || videoStages.indexOf(stage) <= videoStages.indexOf(stop))
-    );
+/** A float32 `[1 3 …]` tensor of pixels in [−1, 1] with `layout.length` axes, or a TypeError naming it. */
+function checkPixels(value: Tensor<'float32'>, name: string, layout: string): Tensor<'float32'> {
+  const axes = layout.slice(1, -1).split(' ').length;
+  if (
+    !(value instanceof Tensor) ||
+    value.dtype !== 'float32' ||
+    value.dims.length !== axes ||
+    value.dims[0] !== 1 ||
+    value.dims[1] !== 3
+  ) {
+    throw new TypeError(`${name} must be a float32 Tensor ${layout} in [-1, 1], got ${String(value)}.`);
   }
-
-  /** Reports a stage's output, as the next stage receives it. */
-  #report(run: Run, stage: StageName, tensor: Tensor<'float32'>): void {
-    run.options.onTensor?.({ stage, name: 'output', tensor });
-  }
-
-  #sampling(run: Run, stage: StageName) {
-    const { signal, onProgress, onTensor } = run.options;
-    return {
-      seed: this.#stageSeed(run, stage),
-      steps: run.options.stages?.[stage]?.steps,
-      guidanceScale: run.options.stages?.[stage]?.guidanceScale,
-      signal,
-      onProgress,
-      onTensor,
-    };
-  }
-
-  #conditioning(run: Run, stage: StageName, imageEmbedding: Tensor<'float32'>, text: TextEncoding) {
-    return {
-      ...this.#sampling(run, stage),
-      imageEmbedding,
-      textTokens: text.tokens,
-      emptyTokens: run.empty?.tokens,
-    };
-  }
-
-  async #encodeText(run: Run, prompt: string): Promise<TextEncoding> {
-    const both = await this.components.textEncoder.encode([prompt, ''], run.options);
-    run.ran.push('textEncoder');
-    run.empty = { embedding: batchRow(both.embedding, 1), tokens: batchRow(both.tokens, 1) };
-    return { embedding: batchRow(both.embedding, 0), tokens: batchRow(both.tokens, 0) };
-  }
-
-  async #encodeImages(run: Run, images: Tensor<'float32'>): Promise<Tensor<'float32'>> {
-    const embedding = await this.components.imageEncoder.encode(images, run.options);
-    run.ran.push('imageEncoder');
-    return embedding;
-  }
-
-  async #prior(run: Run, text: TextEncoding): Promise<Tensor<'float32'>> {
-    const embedding = await this.components.prior.sample({
-      ...this.#sampling(run, 'prior'),
-      text,
-      emptyText: run.empty!,
-    });
-    run.ran.push('prior');
-    return embedding;
-  }
-
-  async #decodeAndFinish(
-    run: Run,
-    imageEmbedding: Tensor<'float32'>,
-    text: TextEncoding,
-  ): Promise<CascadeResult> {
-    const keyframes = await this.components.decoder.sample({
-      ...this.#conditioning(run, 'decoder', imageEmbedding, text),
-      fps: this.#fps(run),
-      numFrames: run.options.numFrames,
-    });
-    run.ran.push('decoder');
-    return this.#finish(run, keyframes, imageEmbedding, text);
-  }
-
-  /** ↑F, SR_l^t and SR_h after the keyframes, as far as the model and `stopAfter` go. */
-  async #finish(
-    run: Run,
-    keyframes: Tensor<'float32'>,
-    imageEmbedding: Tensor<'float32'>,
-    text: TextEncoding,
-  ): Promise<CascadeResult> {
-    const { stages } = this.manifest;
-    const stop = run.options.stopAfter;
-    const wanted = (stage: VideoStageName) => this.#wanted(run, stage);
-    let video = clampUnit(keyframes);
-    this.#report(run, run.ran[run.ran.length - 1]!, video);
-    let fps = this.#fps(run);
-    if (wanted('interpolation') && stop !== 'decoder') {
-      const frameSkip = run.options.frameSkip ?? stages.interpolation!.frameSkip;
-      video = clampUnit(
-        await this.components.interpolation.interpolate({
-          ...this.#conditioning(run, 'interpolation', imageEmbedding, text),
-          keyframes: video,
-          frameSkip,
-          fps: fps * frameSkip,
-        }),
-      );
-      fps *= frameSkip;
-      this.#report(run, 'interpolation', video);
-      run.ran.push('interpolation');
-    }
-    if (stop !== 'decoder' && stop !== 'interpolation')
-      video = await this.#superResolve(run, video, imageEmbedding, text, fps);
-    return { video, fps, stages: run.ran, imageEmbedding };
-  }
-
-  /** SR_l^t, then SR_h, as far as the model and `stopAfter` go; `outputSize` applies to the last one. */
-  async #superResolve(
-    run: Run,
-    input: Tensor<'float32'>,
-    imageEmbedding: Tensor<'float32'>,
-    text: TextEncoding,
-    fps: number,
-  ): Promise<Tensor<'float32'>> {
-    const wanted = (stage: VideoStageName) => this.#wanted(run, stage);
-    const lastSuperResolution = wanted('superResolutionHigh') ? 'superResolutionHigh' : 'superResolutionLow';
-    let video = input;
-    for (const stage of ['superResolutionLow', 'superResolutionHigh'] as const) {
-      if (!wanted(stage)) continue;
-      video = clampUnit(
-        await this.components[stage].upscale({
-          ...this.#conditioning(run, stage, imageEmbedding, text),
-          video,
-          fps,
-          resolution: stage === lastSuperResolution ? run.options.outputSize : undefined,
-        }),
-      );
-      this.#report(run, stage, video);
-      run.ran.push(stage);
-    }
-    return video;
-  }
+  return value;
 }
 
 function checkImage(image: Tensor<'float32'>, name: string): Tensor<'float32'> {
-  if (
-    !(image instanceof Tensor) ||
-    image.dtype !== 'float32' ||
-    image.dims.length !== 4 ||
-    image.dims[0] !== 1 ||
-    image.dims[1] !== 3
-  ) {
-    throw new TypeError(`${name} must be a float32 Tensor [1 3 H W] in [-1, 1], got ${String(image)}.`);
-  }
-  return image;
+  return checkPixels(image, name, '[1 3 H W]');
 }

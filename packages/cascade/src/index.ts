@@ -40,11 +40,12 @@ export {
   describeStages,
   estimateTransformerBytes,
   estimateUNetBytes,
-  type RunPlan,
   type StageDescription,
   type UNetRunShape,
 } from './memory-estimate.js';
+export { planRows, planRun, type RunPlan, runHeads, videoStageNames } from './run-plan.js';
 export { createScheduler } from './scheduler-factory.js';
+export { stageSeed, stageStreams } from './seed-plan.js';
 export { type BackendChoice, type StageBackends, StageRuntime } from './stage-runtime.js';
 export { type DecoderSampleOptions, DecoderStage } from './stages/decoder-stage.js';
 export { type ImageDecoderSampleOptions, ImageDecoderStage } from './stages/image-decoder-stage.js';
@@ -54,6 +55,8 @@ export {
   type InterpolateOptions,
   type InterpolationConditioning,
   InterpolationStage,
+  type InterpolationWindows,
+  interpolationWindows,
 } from './stages/interpolation-stage.js';
 export { type PriorSampleOptions, PriorStage } from './stages/prior-stage.js';
 export type {

@@ -7,6 +7,8 @@ import {
   unetParameterCount,
 } from '@mav/p3d-layers';
 import type { ModelManifest, StageName } from './manifest/manifest-schema.js';
+import { planRows, type RunPlan } from './run-plan.js';
+import { interpolationWindows } from './stages/interpolation-stage.js';
 
 /** One stage as `describe()` and the memory estimate see it. */
 export interface StageDescription {
@@ -79,23 +81,11 @@ export function estimateTransformerBytes(
   );
 }
 
-/** What a run will do, for `describeStages`. */
-export interface RunPlan {
-  numFrames: number;
-  frameSkip: number;
-  guided: Partial<Record<StageName, boolean>>;
-  stages: readonly StageName[];
-  /** Per-frame SR rows per run. */
-  superResolutionHighRows?: number | undefined;
-  /** Output size of the last super-resolution stage, when overridden. */
-  outputSize?: number | undefined;
-}
-
 /** Describes every stage a run plan uses: parameters, FLOPs per step, output size and estimated bytes. */
 export function describeStages(manifest: ModelManifest, plan: RunPlan): StageDescription[] {
   const { stages } = manifest;
   const descriptions: StageDescription[] = [];
-  const rowsOf = (stage: StageName, batch: number) => (plan.guided[stage] ? 2 * batch : batch);
+  const rowsOf = (stage: StageName, batch: number) => planRows(plan, stage, batch);
   let frames = plan.numFrames;
   let resolution = stages.decoder?.resolution ?? stages.imageDecoder?.resolution ?? 1;
   const lastSuperResolution = plan.stages.includes('superResolutionHigh')
@@ -145,16 +135,18 @@ export function describeStages(manifest: ModelManifest, plan: RunPlan): StageDes
         } else if (name === 'decoder') {
           shape = { rows: rowsOf(name, 1), numFrames: frames, height: resolution, width: resolution };
         } else if (name === 'interpolation') {
-          const perWindow = stages.interpolation!.windowKeyframes ?? 2;
-          const windows = Math.max(1, Math.ceil((frames - 1) / (perWindow - 1)));
-          const windowFrames = (perWindow - 1) * plan.frameSkip + 1;
+          const windows = interpolationWindows({
+            keyframes: frames,
+            windowKeyframes: stages.interpolation!.windowKeyframes,
+            frameSkip: plan.frameSkip,
+          });
           shape = {
-            rows: rowsOf(name, windows),
-            numFrames: windowFrames,
+            rows: rowsOf(name, windows.count),
+            numFrames: windows.frames,
             height: resolution,
             width: resolution,
           };
-          frames = (frames - 1) * plan.frameSkip + 1;
+          frames = windows.outputFrames;
         } else {
           const base = (entry as { resolution: number }).resolution;
           resolution = name === lastSuperResolution && plan.outputSize !== undefined ? plan.outputSize : base;

@@ -43,33 +43,35 @@ export function resizeBilinear(input: Tensor<'float32'>, height: number, width: 
   return output;
 }
 
+/** `[b m n plane] -> [b n m plane]`: swaps two axes of planes (channels and frames). */
+function swapPlaneAxes(
+  data: Float32Array,
+  axes: { batch: number; first: number; second: number; plane: number },
+): Float32Array {
+  const { batch, first, second, plane } = axes;
+  const output = new Float32Array(data.length);
+  for (let b = 0; b < batch; b++)
+    for (let i = 0; i < first; i++)
+      for (let j = 0; j < second; j++) {
+        const from = ((b * first + i) * second + j) * plane;
+        output.set(data.subarray(from, from + plane), ((b * second + j) * first + i) * plane);
+      }
+  return output;
+}
+
 /** `[b c f h w] -> [(b f) c 1 h w]`: frames into the batch (per-frame super-resolution). */
 export function framesToBatch(video: Tensor<'float32'>): Tensor<'float32'> {
   const [batch, channels, frames, height, width] = video.dims as [number, number, number, number, number];
-  const plane = height * width;
-  const output = new Tensor({ dtype: 'float32', dims: [batch * frames, channels, 1, height, width] });
-  for (let b = 0; b < batch; b++)
-    for (let c = 0; c < channels; c++)
-      for (let f = 0; f < frames; f++) {
-        const from = ((b * channels + c) * frames + f) * plane;
-        output.data.set(video.data.subarray(from, from + plane), ((b * frames + f) * channels + c) * plane);
-      }
-  return output;
+  const data = swapPlaneAxes(video.data, { batch, first: channels, second: frames, plane: height * width });
+  return new Tensor({ dtype: 'float32', dims: [batch * frames, channels, 1, height, width], data });
 }
 
 /** `[(b f) c 1 h w] -> [b c f h w]`, the inverse of `framesToBatch`. */
 export function batchToFrames(batched: Tensor<'float32'>, batch: number): Tensor<'float32'> {
   const [rows, channels, , height, width] = batched.dims as [number, number, number, number, number];
   const frames = rows / batch;
-  const plane = height * width;
-  const output = new Tensor({ dtype: 'float32', dims: [batch, channels, frames, height, width] });
-  for (let b = 0; b < batch; b++)
-    for (let c = 0; c < channels; c++)
-      for (let f = 0; f < frames; f++) {
-        const from = ((b * frames + f) * channels + c) * plane;
-        output.data.set(batched.data.subarray(from, from + plane), ((b * channels + c) * frames + f) * plane);
-      }
-  return output;
+  const data = swapPlaneAxes(batched.data, { batch, first: frames, second: channels, plane: height * width });
+  return new Tensor({ dtype: 'float32', dims: [batch, channels, frames, height, width], data });
 }
 
 /** Frames `[start, start + count)` of `[1 c f h w]` → `[1 c count h w]` (indices may repeat via `indices`). */
@@ -137,4 +139,38 @@ export function clampUnit(tensor: Tensor<'float32'>): Tensor<'float32'> {
     tensor.data[index] = Math.max(-1, Math.min(value, 1));
   }
   return tensor;
+}
+
+/** The mean of the rows of `[b D]` as `[1 D]` (e.g. the embedding between two images). */
+export function meanRows(tensor: Tensor<'float32'>): Tensor<'float32'> {
+  const [rows, dim] = tensor.dims as [number, number];
+  const mean = new Tensor({ dtype: 'float32', dims: [1, dim] });
+  for (let index = 0; index < dim; index++) {
+    let sum = 0;
+    for (let row = 0; row < rows; row++) sum += tensor.data[row * dim + index]!;
+    mean.data[index] = sum / rows;
+  }
+  return mean;
+}
+
+/** Images `[1 3 h w]` (same size) as the frames of one video: `[1 3 h w] × k -> [1 3 k h w]`. */
+export function stackFrames(images: readonly Tensor<'float32'>[]): Tensor<'float32'> {
+  const [, channels, height, width] = images[0]!.dims as [number, number, number, number];
+  const count = images.length;
+  const plane = height * width;
+  const video = new Tensor({ dtype: 'float32', dims: [1, channels, count, height, width] });
+  images.forEach((image, frame) => {
+    for (let channel = 0; channel < channels; channel++) {
+      video.data.set(
+        image.data.subarray(channel * plane, (channel + 1) * plane),
+        (channel * count + frame) * plane,
+      );
+    }
+  });
+  return video;
+}
+
+/** Frames an extrapolation makes by default: the given ones plus half the decoder's keyframes (at least 1). */
+export function extrapolatedFrameCount(given: number, keyframes: number): number {
+  return given + Math.max(1, Math.floor(keyframes / 2));
 }

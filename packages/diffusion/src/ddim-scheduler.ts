@@ -1,13 +1,11 @@
-import { clip } from './ddpm-scheduler.js';
 import { convertPrediction } from './prediction-type.js';
-import {
-  BaseScheduler,
-  checkPreviousTimestep,
-  type PreviousTimestep,
-  type SchedulerOptions,
-  type SchedulerStepOptions,
-  type SchedulerStepResult,
+import type {
+  PreviousTimestep,
+  SchedulerOptions,
+  SchedulerStepOptions,
+  SchedulerStepResult,
 } from './scheduler.js';
+import { BaseScheduler, checkPreviousTimestep, clip } from './scheduler.js';
 
 /** Options of `DdimScheduler`. */
 export interface DdimSchedulerOptions extends SchedulerOptions {
@@ -79,9 +77,12 @@ export class DdimScheduler extends BaseScheduler {
   step(options: SchedulerStepOptions): SchedulerStepResult {
     const index = this.checkStep(options);
     const { modelOutput, sample, timestep } = options;
-    const previous = this.previousTimestepOf(index, this.previousTimestep);
     const alphaCumulative = this.alphasCumulative[timestep]!;
-    const alphaCumulativePrev = previous >= 0 ? this.alphasCumulative[previous]! : this.finalAlphaCumulative;
+    const alphaCumulativePrev = this.alphaCumulativeAfter(
+      index,
+      this.previousTimestep,
+      this.finalAlphaCumulative,
+    );
     const alpha = Math.sqrt(alphaCumulative);
     const sigma = Math.sqrt(1 - alphaCumulative);
 

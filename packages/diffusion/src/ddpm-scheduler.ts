@@ -2,6 +2,7 @@ import { convertPrediction } from './prediction-type.js';
 import {
   BaseScheduler,
   checkPreviousTimestep,
+  clip,
   type PreviousTimestep,
   type SchedulerOptions,
   type SchedulerStepOptions,
@@ -68,9 +69,8 @@ export class DdpmScheduler extends BaseScheduler {
     const index = this.checkStep(options);
     const random = this.requireRandom(options);
     const { modelOutput, sample, timestep } = options;
-    const previous = this.previousTimestepOf(index, this.previousTimestep);
     const alphaCumulative = this.alphasCumulative[timestep]!;
-    const alphaCumulativePrev = previous >= 0 ? this.alphasCumulative[previous]! : 1;
+    const alphaCumulativePrev = this.alphaCumulativeAfter(index, this.previousTimestep, 1);
     const beta = 1 - alphaCumulative / alphaCumulativePrev;
 
     const predOriginalSample = new Float32Array(sample.length);
@@ -100,12 +100,5 @@ export class DdpmScheduler extends BaseScheduler {
       prevSample[element] = noise === undefined ? mean : mean + noiseScale * noise[element]!;
     }
     return { prevSample, predOriginalSample };
-  }
-}
-
-/** Clips every element to [−range, range] in place. */
-export function clip(values: Float32Array, range: number): void {
-  for (let index = 0; index < values.length; index++) {
-    values[index] = Math.min(range, Math.max(-range, values[index]!));
   }
 }

@@ -12,6 +12,8 @@ import {
   concatenateBatch,
   splitGuidanceBatch,
 } from './classifier-free-guidance.js';
+import { checkConcatenation, checkGuidance, checkModelCall, findNonFinite } from './denoise-checks.js';
+import { readFloat, sampleTensor, TensorScope, timestepTensor } from './denoise-feeds.js';
 import type { DenoisingModelCall } from './denoising-model.js';
 import { NonFiniteError } from './errors.js';
 import type { Scheduler } from './scheduler.js';
@@ -133,11 +135,9 @@ export async function denoise(options: DenoiseOptions): Promise<DenoiseResult> {
   const sampleSize = dims.reduce((product, dim) => product * dim, 1);
   throwIfAborted(signal, `Denoising (${stage})`);
 
-  const created: Tensor[] = [];
-  const own = <T extends Tensor>(tensor: T): T => {
-    created.push(tensor);
-    return tensor;
-  };
+  // Tensors the loop creates for the whole run (batched constant feeds); each step has its own scope.
+  const runScope = new TensorScope();
+  const own = <T extends Tensor>(tensor: T): T => runScope.track(tensor);
   try {
     // 2. Timesteps and initial noise x_T ~ N(0, σ_init² I).
     scheduler.setTimesteps(options.numInferenceSteps);
@@ -177,45 +177,30 @@ export async function denoise(options: DenoiseOptions): Promise<DenoiseResult> {
       throwIfAborted(signal, `Denoising (${stage})`);
       const timestep = timesteps[step]!;
       const modelInput = scheduler.scaleModelInput(sample, timestep);
-      const feeds: Record<string, Tensor> = { ...constantFeeds };
-      const stepTensors: Tensor[] = [];
-      feeds[model.sampleInput] = own(
-        sampleTensor(
-          modelInput,
-          dims,
-          concatenation,
-          extraChannels,
-          guidance !== undefined,
-          model.sampleDtype,
-        ),
-      );
-      stepTensors.push(feeds[model.sampleInput]!);
-      feeds[model.timestepInput.name] = own(timestepTensor(timestep, modelBatch, model));
-      stepTensors.push(feeds[model.timestepInput.name]!);
-      if (model.stepFeeds) {
-        for (const [name, tensor] of Object.entries(
-          model.stepFeeds({ step, timestep, batchSize: modelBatch, scheduler }),
-        )) {
-          feeds[name] = own(tensor);
-          stepTensors.push(tensor);
-        }
-      }
-
-      const outputs = await session.run(feeds, { fetches: [model.output], signal });
-      for (const tensor of Object.values(outputs)) own(tensor);
-      const prediction = outputs[model.output];
-      if (prediction === undefined) {
-        throw new RangeError(`The model returned no output '${model.output}' (model.output).`);
-      }
-      const predictionData = await readFloat(prediction);
-      const expected = guidance ? 2 * sampleSize : sampleSize;
-      if (predictionData.length !== expected) {
-        throw new RangeError(
-          `Output '${model.output}' has ${predictionData.length} elements (${prediction.toString()}); expected ${expected} (the sample shape [${dims.join(', ')}]${guidance ? ' for each of the 2 guidance halves' : ''}).`,
+      const predictionData = await runStep(async (scope) => {
+        const feeds: Record<string, Tensor> = { ...constantFeeds };
+        const doubled = guidance !== undefined;
+        feeds[model.sampleInput] = scope.track(
+          sampleTensor(modelInput, dims, concatenation, extraChannels, doubled, model.sampleDtype),
         );
-      }
-      disposeAll(stepTensors);
-      disposeAll(Object.values(outputs));
+        feeds[model.timestepInput.name] = scope.track(timestepTensor(timestep, modelBatch, model));
+        const extra = model.stepFeeds?.({ step, timestep, batchSize: modelBatch, scheduler }) ?? {};
+        for (const [name, tensor] of Object.entries(extra)) feeds[name] = scope.track(tensor);
+        const outputs = await session.run(feeds, { fetches: [model.output], signal });
+        for (const tensor of Object.values(outputs)) scope.track(tensor);
+        const prediction = outputs[model.output];
+        if (prediction === undefined) {
+          throw new RangeError(`The model returned no output '${model.output}' (model.output).`);
+        }
+        const data = await readFloat(prediction);
+        const expected = doubled ? 2 * sampleSize : sampleSize;
+        if (data.length !== expected) {
+          throw new RangeError(
+            `Output '${model.output}' has ${data.length} elements (${prediction.toString()}); expected ${expected} (the sample shape [${dims.join(', ')}]${doubled ? ' for each of the 2 guidance halves' : ''}).`,
+          );
+        }
+        return data;
+      });
       throwIfAborted(signal, `Denoising (${stage})`);
       // NaN/Inf would spread through every later step: stop at the step that produced them.
       const nonFinite = findNonFinite(predictionData);
@@ -255,140 +240,16 @@ export async function denoise(options: DenoiseOptions): Promise<DenoiseResult> {
     }
     throw error;
   } finally {
-    disposeAll(created);
+    runScope.dispose();
   }
 }
 
-/** Count and first position of the NaN/±Infinity values, or undefined when every value is finite. */
-function findNonFinite(
-  values: Float32Array,
-): { count: number; firstIndex: number; firstValue: number } | undefined {
-  let count = 0;
-  let firstIndex = -1;
-  for (let index = 0; index < values.length; index++) {
-    // x − x is 0 for finite x and NaN for NaN and ±Infinity.
-    const value = values[index]!;
-    if (value - value !== 0) {
-      if (count === 0) firstIndex = index;
-      count++;
-    }
+/** Runs one step with its own tensor scope, disposed when the step ends or throws. */
+async function runStep<T>(body: (scope: TensorScope) => Promise<T>): Promise<T> {
+  const scope = new TensorScope();
+  try {
+    return await body(scope);
+  } finally {
+    scope.dispose();
   }
-  return count === 0 ? undefined : { count, firstIndex, firstValue: values[firstIndex]! };
-}
-
-function disposeAll(tensors: Iterable<Tensor>): void {
-  for (const tensor of tensors) tensor.dispose();
-}
-
-async function readFloat(tensor: Tensor): Promise<Float32Array> {
-  const data = await tensor.getData();
-  if (tensor.dtype === 'float32') return (data as Float32Array).slice();
-  if (tensor.dtype === 'float16') return float16ToFloat32(data as Uint16Array);
-  throw new TypeError(`The model prediction must be float32 or float16, got ${tensor.toString()}.`);
-}
-
-function sampleTensor(
-  modelInput: Float32Array,
-  dims: readonly number[],
-  concatenation: Tensor<'float32'> | undefined,
-  extraChannels: number,
-  duplicate: boolean,
-  dtype: 'float32' | 'float16' | undefined,
-): Tensor {
-  let data = modelInput;
-  let inputDims = [...dims];
-  if (concatenation) {
-    // [b C …] + [b K …] -> [b (C + K) …]
-    const batch = dims[0]!;
-    const sampleRow = modelInput.length / batch;
-    const extraRow = concatenation.size / batch;
-    data = new Float32Array(modelInput.length + concatenation.size);
-    for (let row = 0; row < batch; row++) {
-      data.set(modelInput.subarray(row * sampleRow, (row + 1) * sampleRow), row * (sampleRow + extraRow));
-      data.set(
-        concatenation.data.subarray(row * extraRow, (row + 1) * extraRow),
-        row * (sampleRow + extraRow) + sampleRow,
-      );
-    }
-    inputDims = [dims[0]!, dims[1]! + extraChannels, ...dims.slice(2)];
-  }
-  if (duplicate) {
-    // [b …] -> [2b …]: the same sample for the unconditional and the conditional pass.
-    const doubled = new Float32Array(data.length * 2);
-    doubled.set(data, 0);
-    doubled.set(data, data.length);
-    data = doubled;
-    inputDims[0] = inputDims[0]! * 2;
-  }
-  if (dtype === 'float16') {
-    return new Tensor({ dtype: 'float16', dims: inputDims, data: float32ToFloat16(data) });
-  }
-  return new Tensor({ dtype: 'float32', dims: inputDims, data: data === modelInput ? data.slice() : data });
-}
-
-function timestepTensor(timestep: number, modelBatch: number, model: DenoisingModelCall): Tensor {
-  const { dtype, shape = 'batch' } = model.timestepInput;
-  const count = shape === 'scalar' ? 1 : modelBatch;
-  const dims = shape === 'scalar' ? [] : [modelBatch];
-  switch (dtype) {
-    case 'float32':
-      return new Tensor({ dtype, dims, data: new Float32Array(count).fill(timestep) });
-    case 'float16':
-      return new Tensor({ dtype, dims, data: float32ToFloat16(new Float32Array(count).fill(timestep)) });
-    case 'int32':
-      return new Tensor({ dtype, dims, data: new Int32Array(count).fill(Math.round(timestep)) });
-    case 'int64':
-      return new Tensor({ dtype, dims, data: new BigInt64Array(count).fill(BigInt(Math.round(timestep))) });
-    default:
-      throw new RangeError(
-        `model.timestepInput.dtype must be float32, float16, int32 or int64, got ${String(dtype as unknown)}.`,
-      );
-  }
-}
-
-function checkModelCall(model: DenoisingModelCall): void {
-  if (typeof model !== 'object' || model === null) {
-    throw new TypeError('model must describe the model call ({ sampleInput, timestepInput, output }).');
-  }
-  for (const key of ['sampleInput', 'output'] as const) {
-    if (typeof model[key] !== 'string' || model[key].length === 0) {
-      throw new TypeError(`model.${key} must be an input/output name, got ${String(model[key])}.`);
-    }
-  }
-  if (typeof model.timestepInput?.name !== 'string') {
-    throw new TypeError('model.timestepInput must be { name, dtype }.');
-  }
-  const shape = model.timestepInput.shape ?? 'batch';
-  if (shape !== 'batch' && shape !== 'scalar') {
-    throw new RangeError(`model.timestepInput.shape must be 'batch' or 'scalar', got ${String(shape)}.`);
-  }
-  if (model.sampleDtype !== undefined && model.sampleDtype !== 'float32' && model.sampleDtype !== 'float16') {
-    throw new RangeError(
-      `model.sampleDtype must be 'float32' or 'float16', got ${String(model.sampleDtype)}.`,
-    );
-  }
-}
-
-function checkGuidance(guidance: ClassifierFreeGuidanceConfig): void {
-  const conditionalNames = Object.keys(guidance.conditionalFeeds ?? {}).sort();
-  const unconditionalNames = Object.keys(guidance.unconditionalFeeds ?? {}).sort();
-  if (conditionalNames.join('\0') !== unconditionalNames.join('\0')) {
-    throw new RangeError(
-      `guidance.conditionalFeeds [${conditionalNames.join(', ')}] and guidance.unconditionalFeeds [${unconditionalNames.join(', ')}] must name the same inputs.`,
-    );
-  }
-}
-
-function checkConcatenation(concatenation: Tensor<'float32'>, dims: readonly number[]): number {
-  const ok =
-    concatenation.dtype === 'float32' &&
-    concatenation.dims.length === dims.length &&
-    concatenation.dims[0] === dims[0] &&
-    concatenation.dims.slice(2).every((dim, axis) => dim === dims[axis + 2]);
-  if (!ok) {
-    throw new RangeError(
-      `model.sampleConcatenation must be float32 [${dims[0]}, K, ${dims.slice(2).join(', ')}] to append to the sample's channels, got ${concatenation.toString()}.`,
-    );
-  }
-  return concatenation.dims[1]!;
 }

@@ -103,11 +103,11 @@ export class DpmSolverMultistepScheduler extends BaseScheduler {
     const alphaCumulative = this.alphasCumulative[timestep]!;
     const alphaSource = Math.sqrt(alphaCumulative);
     const sigmaSource = Math.sqrt(1 - alphaCumulative);
-    const alphaCumulativeTarget = isFinal
-      ? this.finalSigmaType === 'zero'
-        ? 1
-        : this.alphasCumulative[0]!
-      : this.alphasCumulative[this.currentTimesteps[index + 1]!]!;
+    const alphaCumulativeTarget = this.alphaCumulativeAfter(
+      index,
+      'schedule',
+      this.finalSigmaType === 'zero' ? 1 : this.alphasCumulative[0]!,
+    );
     const alphaTarget = Math.sqrt(alphaCumulativeTarget);
     const sigmaTarget = Math.sqrt(1 - alphaCumulativeTarget);
 

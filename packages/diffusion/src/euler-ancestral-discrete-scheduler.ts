@@ -19,10 +19,6 @@ export class EulerAncestralDiscreteScheduler extends SigmaScheduler {
   readonly name = 'euler-ancestral';
   readonly stochastic = true;
 
-  constructor(options: EulerAncestralDiscreteSchedulerOptions = {}) {
-    super(options);
-  }
-
   step(options: SchedulerStepOptions): SchedulerStepResult {
     const random = this.requireRandom(options);
     const { sigma, sigmaNext, predOriginalSample } = this.estimateOriginal(options);
@@ -35,13 +31,14 @@ export class EulerAncestralDiscreteScheduler extends SigmaScheduler {
     );
     const sigmaDown = Math.sqrt(Math.max(sigmaNext * sigmaNext - sigmaUp * sigmaUp, 0));
     const noise = sigmaUp > 0 ? random.normal(sample.length) : undefined;
-    const stepSize = sigmaDown - sigma;
-    const prevSample = new Float32Array(sample.length);
-    for (let element = 0; element < sample.length; element++) {
-      const derivative = (sample[element]! - predOriginalSample[element]!) / sigma;
-      const deterministic = sample[element]! + stepSize * derivative;
-      prevSample[element] = noise === undefined ? deterministic : deterministic + sigmaUp * noise[element]!;
-    }
+    const prevSample = this.eulerStep({
+      sample,
+      predOriginalSample,
+      sigma,
+      sigmaTarget: sigmaDown,
+      noise,
+      noiseScale: sigmaUp,
+    });
     return { prevSample, predOriginalSample };
   }
 }

@@ -18,19 +18,14 @@ export class EulerDiscreteScheduler extends SigmaScheduler {
   readonly name = 'euler';
   readonly stochastic = false;
 
-  constructor(options: EulerDiscreteSchedulerOptions = {}) {
-    super(options);
-  }
-
   step(options: SchedulerStepOptions): SchedulerStepResult {
     const { sigma, sigmaNext, predOriginalSample } = this.estimateOriginal(options);
-    const { sample } = options;
-    const prevSample = new Float32Array(sample.length);
-    const stepSize = sigmaNext - sigma;
-    for (let element = 0; element < sample.length; element++) {
-      const derivative = (sample[element]! - predOriginalSample[element]!) / sigma;
-      prevSample[element] = sample[element]! + stepSize * derivative;
-    }
+    const prevSample = this.eulerStep({
+      sample: options.sample,
+      predOriginalSample,
+      sigma,
+      sigmaTarget: sigmaNext,
+    });
     return { prevSample, predOriginalSample };
   }
 }

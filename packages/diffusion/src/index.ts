@@ -25,6 +25,7 @@ export {
   type EulerAncestralDiscreteSchedulerOptions,
 } from './euler-ancestral-discrete-scheduler.js';
 export { EulerDiscreteScheduler, type EulerDiscreteSchedulerOptions } from './euler-discrete-scheduler.js';
+export { guidanceRows, isGuided } from './guidance-rows.js';
 export {
   type MaskedFrameConditioning,
   type MaskedFrameConditioningOptions,
@@ -57,6 +58,12 @@ export {
   type SchedulerStepOptions,
   type SchedulerStepResult,
 } from './scheduler.js';
+export {
+  createSchedulerByName,
+  type SchedulerByNameOptions,
+  type SchedulerKind,
+  schedulerKinds,
+} from './scheduler-by-name.js';
 export { type SharedFrameNoiseOptions, sharedFrameNoise } from './shared-frame-noise.js';
 export { type InitNoiseSigmaRule, SigmaScheduler, type SigmaSchedulerOptions } from './sigma-scheduler.js';
 export {

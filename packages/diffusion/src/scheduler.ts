@@ -214,6 +214,15 @@ export abstract class BaseScheduler implements Scheduler {
     return this.currentTimesteps[index]! - Math.floor(this.numTrainTimesteps / this.currentTimesteps.length);
   }
 
+  /**
+   * ᾱ at the timestep step `index` goes to (`rule`), or `finalValue` once that lies below t = 0: the one
+   * "next ᾱ or the final one" rule of the discrete schedulers.
+   */
+  protected alphaCumulativeAfter(index: number, rule: PreviousTimestep, finalValue: number): number {
+    const previous = this.previousTimestepOf(index, rule);
+    return previous >= 0 ? this.alphasCumulative[previous]! : finalValue;
+  }
+
   /** ᾱ at an integer training timestep. */
   protected alphaCumulativeAt(timestep: number): number {
     return this.alphasCumulative[timestep]!;
@@ -295,4 +304,11 @@ export function checkTrainTimestep(timestep: number, numTrainTimesteps: number):
     throw new RangeError(`timestep must be an integer in [0, ${numTrainTimesteps}), got ${timestep}.`);
   }
   return timestep;
+}
+
+/** Clips every element to [−range, range] in place (`clipSample` of DDPM and DDIM). */
+export function clip(values: Float32Array, range: number): void {
+  for (let index = 0; index < values.length; index++) {
+    values[index] = Math.min(range, Math.max(-range, values[index]!));
+  }
 }

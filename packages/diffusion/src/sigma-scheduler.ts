@@ -36,7 +36,7 @@ export abstract class SigmaScheduler extends BaseScheduler {
   protected sigmas: number[] = [];
   readonly initNoiseSigmaRule: InitNoiseSigmaRule;
 
-  protected constructor(options: SigmaSchedulerOptions) {
+  constructor(options: SigmaSchedulerOptions = {}) {
     super(options, 'linspace');
     this.trainSigmas = this.alphasCumulative.map((alphaCumulative) =>
       Math.sqrt((1 - alphaCumulative) / alphaCumulative),
@@ -103,6 +103,32 @@ export abstract class SigmaScheduler extends BaseScheduler {
       noisy[index] = originalSample[index]! + sigma * noise[index]!;
     }
     return noisy;
+  }
+
+  /**
+   * Euler's step of the ODE from σ to `sigmaTarget` with the derivative d = (x − x̂_0)/σ, plus
+   * `noiseScale · noise` when noise is given (the ancestral step):
+   * x' = x + (σ_target − σ) d + noiseScale · z.
+   */
+  protected eulerStep(options: {
+    sample: Float32Array;
+    predOriginalSample: Float32Array;
+    sigma: number;
+    sigmaTarget: number;
+    noise?: Float32Array | undefined;
+    noiseScale?: number;
+  }): Float32Array {
+    const { sample, predOriginalSample, sigma, noise } = options;
+    const stepSize = options.sigmaTarget - sigma;
+    const noiseScale = options.noiseScale ?? 0;
+    const prevSample = new Float32Array(sample.length);
+    for (let element = 0; element < sample.length; element++) {
+      const derivative = (sample[element]! - predOriginalSample[element]!) / sigma;
+      const deterministic = sample[element]! + stepSize * derivative;
+      prevSample[element] =
+        noise === undefined ? deterministic : deterministic + noiseScale * noise[element]!;
+    }
+    return prevSample;
   }
 
   /** σ now, σ next, and x̂_0 from the model's output for `options.sample`. */

@@ -1,3 +1,4 @@
+import { schedulerKinds } from '@mav/diffusion';
 import { z } from 'zod';
 
 /** The format tag every manifest carries. */
@@ -29,7 +30,7 @@ export const modelFileSchema = z
  */
 export const schedulerSchema = z
   .object({
-    kind: z.enum(['ddim', 'ddpm', 'dpm-solver++', 'euler', 'euler-ancestral']),
+    kind: z.enum(schedulerKinds),
     numTrainTimesteps: positiveInteger.describe('Training timesteps T.'),
     betaSchedule: z.enum(['linear', 'scaled-linear', 'squared-cosine']),
     betaStart: z.number().positive().optional().describe('First β of a linear schedule.'),

@@ -218,80 +218,50 @@ function checkShapes(manifest: ModelManifest): void {
     );
   };
   const decoder = stages.decoder;
-  if (decoder) {
-    unet('decoder', decoder.network, {
-      temporal: true,
-      frameChannels: 0,
-      lowRes: false,
-      resolution: decoder.resolution,
-    });
-    expect(
-      decoder.network.conditioning?.vectorDim !== undefined,
-      'stages.decoder.network.conditioning.vectorDim',
-      'the decoder is conditioned on the CLIP image embedding; set conditioning.vectorDim.',
-    );
-    const { fps } = decoder;
-    expect(
-      fps.min <= fps.default && fps.default <= fps.max,
-      'stages.decoder.fps',
-      `default ${fps.default} must lie in [min ${fps.min}, max ${fps.max}].`,
-    );
-  }
-  if (stages.imageDecoder) {
-    const stage = stages.imageDecoder;
-    unet('imageDecoder', stage.network, {
-      temporal: false,
-      frameChannels: 0,
-      lowRes: false,
-      resolution: stage.resolution,
-    });
-    expect(
-      stage.network.conditioning?.vectorDim !== undefined,
-      'stages.imageDecoder.network.conditioning.vectorDim',
-      'the image decoder is conditioned on the CLIP image embedding; set conditioning.vectorDim.',
-    );
-  }
   if (stages.interpolation) {
     expect(
       decoder !== undefined,
       'stages.interpolation',
       'needs stages.decoder (its keyframe size and fps).',
     );
-    unet('interpolation', stages.interpolation.network, {
-      temporal: true,
-      frameChannels: 4,
-      lowRes: false,
-      resolution: decoder!.resolution,
-    });
   }
+  // Each UNet stage's rules: temporal layers, extra input channels, low-resolution input, its size, and
+  // whether it is conditioned on the CLIP image embedding.
+  const rules = [
+    ['decoder', { temporal: true, frameChannels: 0, lowRes: false, conditioned: true }],
+    ['imageDecoder', { temporal: false, frameChannels: 0, lowRes: false, conditioned: true }],
+    ['interpolation', { temporal: true, frameChannels: 4, lowRes: false, conditioned: false }],
+    ['superResolutionLow', { temporal: true, frameChannels: 0, lowRes: true, conditioned: false }],
+    ['superResolutionHigh', { temporal: false, frameChannels: 0, lowRes: true, conditioned: false }],
+  ] as const;
   let previous = decoder?.resolution ?? stages.imageDecoder?.resolution ?? 1;
-  if (stages.superResolutionLow) {
-    const stage = stages.superResolutionLow;
-    unet('superResolutionLow', stage.network, {
-      temporal: true,
-      frameChannels: 0,
-      lowRes: true,
-      resolution: stage.resolution,
-    });
-    expect(
-      stage.resolution >= previous,
-      'stages.superResolutionLow.resolution',
-      `${stage.resolution} is below the decoder resolution ${previous}.`,
-    );
-    previous = stage.resolution;
+  for (const [name, rule] of rules) {
+    const stage = stages[name];
+    if (stage === undefined) continue;
+    const resolution = 'resolution' in stage ? stage.resolution : decoder!.resolution;
+    unet(name, stage.network, { ...rule, resolution });
+    if (rule.conditioned) {
+      expect(
+        stage.network.conditioning?.vectorDim !== undefined,
+        `stages.${name}.network.conditioning.vectorDim`,
+        `the ${name} stage is conditioned on the CLIP image embedding; set conditioning.vectorDim.`,
+      );
+    }
+    if (rule.lowRes) {
+      expect(
+        resolution >= previous,
+        `stages.${name}.resolution`,
+        `${resolution} is below the resolution ${previous} of the stage before it.`,
+      );
+      previous = resolution;
+    }
   }
-  if (stages.superResolutionHigh) {
-    const stage = stages.superResolutionHigh;
-    unet('superResolutionHigh', stage.network, {
-      temporal: false,
-      frameChannels: 0,
-      lowRes: true,
-      resolution: stage.resolution,
-    });
+  if (decoder) {
+    const { fps } = decoder;
     expect(
-      stage.resolution >= previous,
-      'stages.superResolutionHigh.resolution',
-      `${stage.resolution} is below the previous resolution ${previous}.`,
+      fps.min <= fps.default && fps.default <= fps.max,
+      'stages.decoder.fps',
+      `default ${fps.default} must lie in [min ${fps.min}, max ${fps.max}].`,
     );
   }
 }

@@ -1,15 +1,9 @@
 import type { Tensor } from '@mav/tensor';
-import { requireStage, type SamplingOptions, type StageContext } from './stage-context.js';
+import { requireStage, StageComponent, type UNetStageOptions } from './stage-context.js';
 import { sampleUNet, type UNetConditioning, zeros } from './unet-diffusion.js';
 
 /** Options of `DecoderStage.sample`. */
-export interface DecoderSampleOptions extends SamplingOptions {
-  /** `[1 D]`: the CLIP image embedding y_e. */
-  imageEmbedding: Tensor<'float32'>;
-  /** `[1 n W]`: the prompt's token states (for a decoder with cross-attention). */
-  textTokens?: Tensor<'float32'> | undefined;
-  /** `[1 n W]`: the empty prompt's token states (null condition). */
-  emptyTokens?: Tensor<'float32'> | undefined;
+export interface DecoderSampleOptions extends UNetStageOptions {
   /** Frame-rate conditioning. Default: the manifest's. */
   fps?: number | undefined;
   /** Default: the manifest's `numFrames` (16). */
@@ -22,15 +16,9 @@ export interface DecoderSampleOptions extends SamplingOptions {
  * (the manifest's `unconditionalVector: 'zeros'`). The sampling loop itself is `sampleUNet`
  * (`unet-diffusion.ts`), which runs `denoise` of `@mav/diffusion`.
  */
-export class DecoderStage {
-  readonly #context: StageContext;
-
-  constructor(context: StageContext) {
-    this.#context = context;
-  }
-
+export class DecoderStage extends StageComponent {
   async sample(options: DecoderSampleOptions): Promise<Tensor<'float32'>> {
-    const entry = requireStage(this.#context.manifest, 'decoder');
+    const entry = requireStage(this.context.manifest, 'decoder');
     const numFrames = options.numFrames ?? entry.numFrames;
     const resolution = entry.resolution;
     const conditional: UNetConditioning = { vector: options.imageEmbedding, tokens: options.textTokens };
@@ -38,7 +26,7 @@ export class DecoderStage {
       vector: zeros(options.imageEmbedding.dims),
       tokens: options.emptyTokens,
     };
-    return sampleUNet(this.#context, {
+    return sampleUNet(this.context, {
       ...options,
       stage: 'decoder',
       network: entry.network,

@@ -1,16 +1,11 @@
 import { type MaskedFrameMode, maskedFrameConditioning } from '@mav/diffusion';
 import { Tensor } from '@mav/tensor';
 import { repeatRows, selectFrames, stackBatch } from '../video-ops.js';
-import { requireStage, type SamplingOptions, type StageContext } from './stage-context.js';
+import { requireStage, StageComponent, type UNetStageOptions } from './stage-context.js';
 import { sampleUNet, zeros } from './unet-diffusion.js';
 
 /** Conditioning shared by the interpolation network's runs. */
-export interface InterpolationConditioning extends SamplingOptions {
-  /** `[1 D]`: the CLIP image embedding. */
-  imageEmbedding: Tensor<'float32'>;
-  /** `[1 n W]`: token states (for a network with cross-attention). */
-  textTokens?: Tensor<'float32'> | undefined;
-  emptyTokens?: Tensor<'float32'> | undefined;
+export interface InterpolationConditioning extends UNetStageOptions {
   /** Frame rate of the frames it outputs. */
   fps: number;
   /**
@@ -37,6 +32,39 @@ export interface InterpolateOptions extends InterpolationConditioning {
   frameSkip?: number | undefined;
 }
 
+/** How `interpolate` cuts keyframes into windows: the one rule the stage and the run plan share. */
+export interface InterpolationWindows {
+  /** Windows, all sampled in one batch. */
+  count: number;
+  /** Known frames per window (`windowKeyframes`, default 2). */
+  keyframesPerWindow: number;
+  /** Frames per window: (keyframesPerWindow − 1)·skip + 1. */
+  frames: number;
+  /** Frames of the joined video: (keyframes − 1)·skip + 1 (neighbouring windows share a keyframe). */
+  outputFrames: number;
+}
+
+/** The windows of `interpolate` for `keyframes` keyframes at a frame skip (a RangeError when they do not tile). */
+export function interpolationWindows(options: {
+  keyframes: number;
+  windowKeyframes?: number | undefined;
+  frameSkip: number;
+}): InterpolationWindows {
+  const { keyframes, frameSkip } = options;
+  const perWindow = options.windowKeyframes ?? 2;
+  if ((keyframes - 1) % (perWindow - 1) !== 0 || keyframes < perWindow) {
+    throw new RangeError(
+      `interpolation windows of ${perWindow} keyframes do not tile ${keyframes} keyframes; use (k·${perWindow - 1} + 1) keyframes.`,
+    );
+  }
+  return {
+    count: (keyframes - 1) / (perWindow - 1),
+    keyframesPerWindow: perWindow,
+    frames: (perWindow - 1) * frameSkip + 1,
+    outputFrames: (keyframes - 1) * frameSkip + 1,
+  };
+}
+
 /**
  * The frame interpolation network ↑F: the decoder fine-tuned with 4 extra input channels (masked frames + a
  * mask of the known frames). `interpolate` raises the frame rate — F keyframes → (F − 1)·skip + 1 frames — by
@@ -44,20 +72,9 @@ export interface InterpolateOptions extends InterpolationConditioning {
  * window in ONE batched run; `fillFrames` runs one window in any mask mode (animation: first frame given;
  * interpolation: frames `skip` apart; extrapolation: the first frames given).
  */
-export class InterpolationStage {
-  readonly #context: StageContext;
-
-  constructor(context: StageContext) {
-    this.#context = context;
-  }
-
+export class InterpolationStage extends StageComponent {
   #entry() {
-    return requireStage(this.#context.manifest, 'interpolation');
-  }
-
-  /** Frames per window and the window's known positions for a frame skip. */
-  windowFrames(frameSkip: number): number {
-    return ((this.#entry().windowKeyframes ?? 2) - 1) * frameSkip + 1;
+    return requireStage(this.context.manifest, 'interpolation');
   }
 
   /** One masked-frame run: the known frames in place, the rest generated. */
@@ -79,7 +96,6 @@ export class InterpolationStage {
   async interpolate(options: InterpolateOptions): Promise<Tensor<'float32'>> {
     const entry = this.#entry();
     const frameSkip = options.frameSkip ?? entry.frameSkip;
-    const perWindow = entry.windowKeyframes ?? 2;
     const [, channels, keyframeCount, height, width] = options.keyframes.dims as [
       number,
       number,
@@ -87,13 +103,14 @@ export class InterpolationStage {
       number,
       number,
     ];
-    if ((keyframeCount - 1) % (perWindow - 1) !== 0 || keyframeCount < perWindow) {
-      throw new RangeError(
-        `interpolation windows of ${perWindow} keyframes do not tile ${keyframeCount} keyframes; use (k·${perWindow - 1} + 1) keyframes.`,
-      );
-    }
+    const plan = interpolationWindows({
+      keyframes: keyframeCount,
+      windowKeyframes: entry.windowKeyframes,
+      frameSkip,
+    });
+    const perWindow = plan.keyframesPerWindow;
+    const windows = plan.count;
     // 1. One window per run of known frames: [1 3 k h w] → masked frames + mask [1 4 W h w], stacked on the batch.
-    const windows = (keyframeCount - 1) / (perWindow - 1);
     const conditionings: Tensor<'float32'>[] = [];
     const maskedFrames: Tensor<'float32'>[] = [];
     let knownFrames: readonly number[] = [];
@@ -110,10 +127,10 @@ export class InterpolationStage {
     }
     // 2. Every window in one run: [windows 3 W h w].
     const batched = await this.#sample(options, stackBatch(conditionings), windows);
-    const windowLength = this.windowFrames(frameSkip);
+    const windowLength = plan.frames;
     if (options.restoreKnownFrames ?? true) restore(batched, stackBatch(maskedFrames), knownFrames);
     // 3. Windows back to one video; neighbouring windows share a keyframe, kept once.
-    const numFrames = (keyframeCount - 1) * frameSkip + 1;
+    const numFrames = plan.outputFrames;
     const video = new Tensor({ dtype: 'float32', dims: [1, channels, numFrames, height, width] });
     const plane = height * width;
     for (let window = 0; window < windows; window++) {
@@ -139,7 +156,7 @@ export class InterpolationStage {
     const tokens = options.textTokens && repeatRows(options.textTokens, batch);
     const emptyTokens = options.emptyTokens && repeatRows(options.emptyTokens, batch);
     const vector = repeatRows(options.imageEmbedding, batch);
-    return sampleUNet(this.#context, {
+    return sampleUNet(this.context, {
       ...options,
       stage: 'interpolation',
       network: entry.network,

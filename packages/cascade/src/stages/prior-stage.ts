@@ -1,9 +1,9 @@
-import { type ClassifierFreeGuidanceConfig, denoise } from '@mav/diffusion';
+import { type ClassifierFreeGuidanceConfig, denoise, guidanceRows, isGuided } from '@mav/diffusion';
 import { buildTransformer, priorNames } from '@mav/p3d-layers';
 import type { Tensor } from '@mav/tensor';
 import { normalizeEmbeddings } from '../embedding-normalization.js';
 import { createScheduler } from '../scheduler-factory.js';
-import { requireStage, type SamplingOptions, type StageContext, stageWeights } from './stage-context.js';
+import { requireStage, type SamplingOptions, StageComponent, stageWeights } from './stage-context.js';
 import type { TextEncoding } from './text-encoder-stage.js';
 import { drawInitialNoise } from './unet-diffusion.js';
 
@@ -21,18 +21,12 @@ export interface PriorSampleOptions extends SamplingOptions {
  * guidance against the empty prompt. Its output is normalised like every embedding (the manifest's
  * `embeddings`) before the decoders see it.
  */
-export class PriorStage {
-  readonly #context: StageContext;
-
-  constructor(context: StageContext) {
-    this.#context = context;
-  }
-
+export class PriorStage extends StageComponent {
   async sample(options: PriorSampleOptions): Promise<Tensor<'float32'>> {
-    const entry = requireStage(this.#context.manifest, 'prior');
+    const entry = requireStage(this.context.manifest, 'prior');
     const steps = options.steps ?? entry.steps;
     const guidanceScale = options.guidanceScale ?? entry.guidanceScale;
-    const guided = guidanceScale !== 1;
+    const guided = isGuided(guidanceScale);
     const conditional = {
       [priorNames.textEmbedding]: options.text.embedding,
       [priorNames.textTokens]: options.text.tokens,
@@ -44,13 +38,13 @@ export class PriorStage {
     const guidance: ClassifierFreeGuidanceConfig | undefined = guided
       ? { guidanceScale, conditionalFeeds: conditional, unconditionalFeeds: unconditional }
       : undefined;
-    const weights = stageWeights(this.#context, 'prior');
-    const rows = guided ? 2 : 1;
+    const weights = stageWeights(this.context, 'prior');
+    const rows = guidanceRows({ batch: 1, guidanceScale });
     const started = performance.now();
     const dims = [1, entry.network.embeddingDim] as const;
     const initialNoise = drawInitialNoise(dims, options.seed);
     options.onTensor?.({ stage: 'prior', name: 'initialNoise', tensor: initialNoise });
-    const result = await this.#context.runtime.withSession(
+    const result = await this.context.runtime.withSession(
       'prior',
       `${rows}`,
       () =>
@@ -81,7 +75,7 @@ export class PriorStage {
             }),
         }),
     );
-    const embedding = normalizeEmbeddings(result.sample, this.#context.manifest.embeddings);
+    const embedding = normalizeEmbeddings(result.sample, this.context.manifest.embeddings);
     result.sample.dispose();
     options.onTensor?.({ stage: 'prior', name: 'output', tensor: embedding });
     return embedding;

@@ -48,6 +48,25 @@ export interface SamplingOptions extends StageRunOptions {
   guidanceScale?: number | undefined;
 }
 
+/** The CLIP conditioning every UNet stage samples with (the null condition is derived from it). */
+export interface UNetStageOptions extends SamplingOptions {
+  /** `[1 D]`: the CLIP image embedding y_e (normalised). */
+  imageEmbedding: Tensor<'float32'>;
+  /** `[1 n W]`: the prompt's token states (for a network with cross-attention). */
+  textTokens?: Tensor<'float32'> | undefined;
+  /** `[1 n W]`: the empty prompt's token states (the null condition). */
+  emptyTokens?: Tensor<'float32'> | undefined;
+}
+
+/** What every stage component holds: the context it reads the manifest, weights and runtime from. */
+export abstract class StageComponent {
+  protected readonly context: StageContext;
+
+  constructor(context: StageContext) {
+    this.context = context;
+  }
+}
+
 /** The weights of a stage, or a RangeError saying the manifest lacks the stage. */
 export function stageWeights(context: StageContext, stage: StageName): Record<string, Tensor> {
   const weights = context.weights[stage];

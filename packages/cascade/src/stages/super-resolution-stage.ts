@@ -1,6 +1,7 @@
 import { augmentWithNoise, sharedFrameNoise } from '@mav/diffusion';
 import { randomNormalTensor, Tensor } from '@mav/tensor';
 import { createScheduler } from '../scheduler-factory.js';
+import { stageStreams } from '../seed-plan.js';
 import {
   batchRow,
   batchToFrames,
@@ -9,17 +10,13 @@ import {
   resizeBilinear,
   stackBatch,
 } from '../video-ops.js';
-import { requireStage, type SamplingOptions, type StageContext } from './stage-context.js';
+import { requireStage, StageComponent, type StageContext, type UNetStageOptions } from './stage-context.js';
 import { sampleUNet, zeros } from './unet-diffusion.js';
 
 /** Options of a super-resolution run. */
-export interface SuperResolutionOptions extends SamplingOptions {
+export interface SuperResolutionOptions extends UNetStageOptions {
   /** `[1 3 F h w]` in [−1, 1]. */
   video: Tensor<'float32'>;
-  /** `[1 D]`: the CLIP image embedding (for a network conditioned on it). */
-  imageEmbedding: Tensor<'float32'>;
-  textTokens?: Tensor<'float32'> | undefined;
-  emptyTokens?: Tensor<'float32'> | undefined;
   fps?: number | undefined;
   /** Output height and width. Default: the manifest's. */
   resolution?: number | undefined;
@@ -35,24 +32,23 @@ export interface SuperResolutionOptions extends SamplingOptions {
  *   `frameBatch`), and every frame starts from the SAME noise field (`sharedFrameNoise`), so the detail it
  *   hallucinates is consistent across frames.
  */
-export class SuperResolutionStage {
-  readonly #context: StageContext;
+export class SuperResolutionStage extends StageComponent {
   readonly stage: 'superResolutionLow' | 'superResolutionHigh';
 
   constructor(context: StageContext, stage: 'superResolutionLow' | 'superResolutionHigh') {
-    this.#context = context;
+    super(context);
     this.stage = stage;
   }
 
   #entry() {
-    return requireStage(this.#context.manifest, this.stage);
+    return requireStage(this.context.manifest, this.stage);
   }
 
   async upscale(options: SuperResolutionOptions): Promise<Tensor<'float32'>> {
     const entry = this.#entry();
     const resolution = options.resolution ?? entry.resolution;
     const upsampled = resizeBilinear(options.video, resolution, resolution);
-    const augmentationStream = { seed: options.seed, stream: 2 };
+    const augmentationStream = { seed: options.seed, stream: stageStreams.augmentation };
     const augmented = augmentWithNoise({
       sample: upsampled,
       noiseLevel: entry.noiseLevel,
@@ -66,7 +62,7 @@ export class SuperResolutionStage {
     }
     upsampled.dispose();
     if (this.stage === 'superResolutionLow') {
-      return sampleUNet(this.#context, {
+      return sampleUNet(this.context, {
         ...options,
         stage: this.stage,
         network: entry.network,
@@ -89,10 +85,10 @@ export class SuperResolutionStage {
         dims: [count, 3, 1, resolution, resolution],
         frameAxis: 0,
         seed: options.seed,
-        stream: 3,
+        stream: stageStreams.sharedFrameNoise,
       });
       const vector = repeatRows(options.imageEmbedding, count);
-      const sample = await sampleUNet(this.#context, {
+      const sample = await sampleUNet(this.context, {
         ...options,
         stage: this.stage,
         network: entry.network,

@@ -1,8 +1,8 @@
-import { buildTransformer, textEncoderNames } from '@mav/p3d-layers';
+import { textEncoderNames } from '@mav/p3d-layers';
 import { type Tensor, throwIfAborted } from '@mav/tensor';
-import { normalizeEmbeddings } from '../embedding-normalization.js';
 import type { PromptTokenizer } from '../tokenizer/prompt-tokenizer.js';
-import { type StageContext, type StageRunOptions, stageWeights } from './stage-context.js';
+import { runEncoder } from './encoder-run.js';
+import { StageComponent, type StageContext, type StageRunOptions } from './stage-context.js';
 
 /** What the text encoder returns for a batch of prompts. */
 export interface TextEncoding {
@@ -13,12 +13,11 @@ export interface TextEncoding {
 }
 
 /** The text encoder C_x: prompts → tokens (BPE / word level, from `tokenizer.json`) → embedding and token states. */
-export class TextEncoderStage {
-  readonly #context: StageContext;
+export class TextEncoderStage extends StageComponent {
   readonly tokenizer: PromptTokenizer;
 
   constructor(context: StageContext, tokenizer: PromptTokenizer) {
-    this.#context = context;
+    super(context);
     this.tokenizer = tokenizer;
   }
 
@@ -32,32 +31,18 @@ export class TextEncoderStage {
       throw new TypeError('prompts must be a non-empty array of strings.');
     }
     throwIfAborted(options.signal, 'Text encoding');
-    const started = performance.now();
-    const config = this.#context.manifest.stages.textEncoder.network;
-    const weights = stageWeights(this.#context, 'textEncoder');
-    const input = this.tokenizer.oneHot(prompts);
-    const outputs = await this.#context.runtime.withSession(
-      'textEncoder',
-      `${prompts.length}`,
-      () =>
-        buildTransformer({ network: { kind: 'textEncoder', config }, weights, batch: prompts.length })
-          .modelBytes,
-      (session) =>
-        session.run({ [textEncoderNames.input]: input }, options.signal ? { signal: options.signal } : {}),
-    );
-    input.dispose();
-    const raw = (await outputs[textEncoderNames.embedding]!.toHost()) as Tensor<'float32'>;
-    const embedding = normalizeEmbeddings(raw, this.#context.manifest.embeddings);
-    raw.dispose();
-    const tokens = (await outputs[textEncoderNames.tokens]!.toHost()) as Tensor<'float32'>;
-    options.onTensor?.({ stage: 'textEncoder', name: 'embedding', tensor: embedding });
-    options.onTensor?.({ stage: 'textEncoder', name: 'tokens', tensor: tokens });
-    options.onProgress?.({
+    const config = this.context.manifest.stages.textEncoder.network;
+    const { embedding, others } = await runEncoder(this.context, {
       stage: 'textEncoder',
-      step: 1,
-      totalSteps: 1,
-      elapsedMs: performance.now() - started,
+      network: { kind: 'textEncoder', config },
+      batch: prompts.length,
+      input: { name: textEncoderNames.input, tensor: this.tokenizer.oneHot(prompts) },
+      embeddingOutput: textEncoderNames.embedding,
+      otherOutputs: [textEncoderNames.tokens],
+      run: options,
     });
+    const tokens = others[textEncoderNames.tokens]!;
+    options.onTensor?.({ stage: 'textEncoder', name: 'tokens', tensor: tokens });
     return { embedding, tokens };
   }
 }

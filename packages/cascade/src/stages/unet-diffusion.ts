@@ -1,8 +1,15 @@
-import { type ClassifierFreeGuidanceConfig, denoise, denoiseStreams } from '@mav/diffusion';
-import { buildUNet, resolveUNetConfig, type UNetConfig } from '@mav/p3d-layers';
+import { type ClassifierFreeGuidanceConfig, denoise, guidanceRows, isGuided } from '@mav/diffusion';
+import {
+  buildUNet,
+  resolveUNetConfig,
+  type UNetConfig,
+  unetInputNames,
+  unetOutputName,
+} from '@mav/p3d-layers';
 import { randomNormalTensor, Tensor } from '@mav/tensor';
 import type { SchedulerManifest, StageName } from '../manifest/manifest-schema.js';
 import { createScheduler } from '../scheduler-factory.js';
+import { stageStreams } from '../seed-plan.js';
 import { type SamplingOptions, type StageContext, stageWeights } from './stage-context.js';
 
 /** Conditioning of a UNet stage: the CLIP image embedding `[b D]` and text token states `[b n W]`. */
@@ -43,8 +50,8 @@ export async function sampleUNet(
   const [batch, , numFrames, height, width] = options.dims;
   const steps = options.steps ?? options.entry.steps;
   const guidanceScale = options.guidanceScale ?? options.entry.guidanceScale;
-  const guided = guidanceScale !== 1;
-  const rows = guided ? 2 * batch : batch;
+  const guided = isGuided(guidanceScale);
+  const rows = guidanceRows({ batch, guidanceScale });
   const scalar = (value: number) =>
     new Tensor({ dtype: 'float32', dims: [batch], data: new Float32Array(batch).fill(value) });
 
@@ -52,38 +59,28 @@ export async function sampleUNet(
   const conditional: Record<string, Tensor> = {};
   const unconditional: Record<string, Tensor> = {};
   const shared: Record<string, Tensor> = {};
-  if (config.conditioning?.vectorDim !== undefined) {
-    conditional.conditioning_vector = required(
-      options.conditional.vector,
-      'conditioning vector',
-      options.stage,
-    );
-    unconditional.conditioning_vector = required(
-      options.unconditional.vector,
-      'null conditioning vector',
-      options.stage,
-    );
+  // The CLIP embedding and the token states, each where the network declares it: conditional and null.
+  const conditioningInputs = [
+    [config.conditioning?.vectorDim, unetInputNames.conditioningVector, 'vector', 'conditioning vector'],
+    [config.conditioning?.tokenDim, unetInputNames.conditioningTokens, 'tokens', 'conditioning tokens'],
+  ] as const;
+  for (const [declared, input, key, what] of conditioningInputs) {
+    if (declared === undefined) continue;
+    conditional[input] = required(options.conditional[key], what, options.stage);
+    unconditional[input] = required(options.unconditional[key], `null ${what}`, options.stage);
   }
-  if (config.conditioning?.tokenDim !== undefined) {
-    conditional.conditioning_tokens = required(
-      options.conditional.tokens,
-      'conditioning tokens',
-      options.stage,
-    );
-    unconditional.conditioning_tokens = required(
-      options.unconditional.tokens,
-      'null conditioning tokens',
-      options.stage,
-    );
-  }
-  if (config.fpsConditioning) shared.fps = scalar(options.fps ?? 8);
+  if (config.fpsConditioning) shared[unetInputNames.fps] = scalar(options.fps ?? 8);
   if (config.frameConditioningChannels > 0) {
-    shared.frame_conditioning = required(options.frameConditioning, 'frame conditioning', options.stage);
+    shared[unetInputNames.frameConditioning] = required(
+      options.frameConditioning,
+      'frame conditioning',
+      options.stage,
+    );
   }
   if (config.lowResolution !== undefined) {
     const lowResolution = required(options.lowResolution, 'low-resolution sample', options.stage);
-    shared.low_res_sample = lowResolution.sample;
-    shared.noise_level = scalar(lowResolution.noiseLevel);
+    shared[unetInputNames.lowResSample] = lowResolution.sample;
+    shared[unetInputNames.noiseLevel] = scalar(lowResolution.noiseLevel);
   }
   let guidance: ClassifierFreeGuidanceConfig | undefined;
   let constantFeeds: Record<string, Tensor> = { ...shared, ...conditional };
@@ -112,9 +109,9 @@ export async function sampleUNet(
         session,
         scheduler: createScheduler(options.entry.scheduler),
         model: {
-          sampleInput: 'sample',
-          timestepInput: { name: 'timestep', dtype: 'float32' },
-          output: 'model_output',
+          sampleInput: unetInputNames.sample,
+          timestepInput: { name: unetInputNames.timestep, dtype: 'float32' },
+          output: unetOutputName,
           constantFeeds,
         },
         numInferenceSteps: steps,
@@ -145,7 +142,7 @@ function required<T>(value: T | undefined, what: string, stage: StageName): T {
  * that a stage can report it or share it.
  */
 export function drawInitialNoise(dims: readonly number[], seed: number | bigint): Tensor<'float32'> {
-  return randomNormalTensor({ seed, stream: denoiseStreams.initialNoise, dims });
+  return randomNormalTensor({ seed, stream: stageStreams.initialNoise, dims });
 }
 
 /** A float32 tensor of zeros. */
