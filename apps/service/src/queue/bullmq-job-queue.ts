@@ -76,12 +76,18 @@ export class BullmqJobQueue implements JobQueue {
   }
 
   async get(id: string): Promise<JobSnapshot | undefined> {
-    const job = (await this.#queue.getJob(id)) as BullmqJob | undefined;
-    if (job === undefined) return undefined;
-    const state = await job.getState();
-    const marked =
-      state === 'active' ? false : (await this.#connection.exists(cancelKey(this.#options, id))) === 1;
-    return snapshotOf(job, state, marked);
+    for (let attempt = 1; ; attempt++) {
+      const job = (await this.#queue.getJob(id)) as BullmqJob | undefined;
+      if (job === undefined) return undefined;
+      const state = await job.getState();
+      // The fields and the state are two reads: a job that finished between them reads as finished
+      // without its result. Read it again then (a finished job stays finished).
+      const finished = state === 'completed' || state === 'failed';
+      if (finished && job.finishedOn === undefined && attempt < 3) continue;
+      const marked =
+        state === 'active' ? false : (await this.#connection.exists(cancelKey(this.#options, id))) === 1;
+      return snapshotOf(job, state, marked);
+    }
   }
 
   async list(options: {
@@ -108,8 +114,12 @@ export class BullmqJobQueue implements JobQueue {
         }
       });
     }
-    snapshots.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    return snapshots.slice(0, options.limit);
+    // A job that moved on while the groups were read appears twice: keep its later state.
+    const latest = new Map<string, JobSnapshot>();
+    for (const snapshot of snapshots) latest.set(snapshot.id, snapshot);
+    return [...latest.values()]
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, options.limit);
   }
 
   async cancel(id: string): Promise<JobSnapshot | undefined> {
