@@ -2,7 +2,7 @@ import type { Tensor } from '@mav/tensor';
 import type { CascadeResult, GenerateOptions, VideoStageName } from './cascade-options.js';
 import type { ModelManifest, StageName } from './manifest/manifest-schema.js';
 import { type RunPlan, videoStageNames } from './run-plan.js';
-import { stageSeed } from './seed-plan.js';
+import { stageRandomness } from './seed-plan.js';
 import type { DecoderStage } from './stages/decoder-stage.js';
 import type { ImageDecoderStage } from './stages/image-decoder-stage.js';
 import type { ImageEncoderStage } from './stages/image-encoder-stage.js';
@@ -81,7 +81,7 @@ export class CascadeRun {
   sampling(stage: StageName) {
     const { signal, onProgress, onTensor } = this.#options;
     return {
-      seed: stageSeed({ seed: this.#options.seed ?? 0, stage, variation: this.#variation }),
+      ...stageRandomness({ seed: this.#options.seed ?? 0, stage, variation: this.#variation }),
       steps: this.#plan.steps[stage],
       guidanceScale: this.#plan.guidanceScales[stage],
       signal,

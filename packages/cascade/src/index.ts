@@ -45,7 +45,7 @@ export {
 } from './memory-estimate.js';
 export { planRows, planRun, type RunPlan, runHeads, videoStageNames } from './run-plan.js';
 export { createScheduler } from './scheduler-factory.js';
-export { stageSeed, stageStreams } from './seed-plan.js';
+export { stageRandomness, stageStreams } from './seed-plan.js';
 export { type BackendChoice, type StageBackends, StageRuntime } from './stage-runtime.js';
 export { type DecoderSampleOptions, DecoderStage } from './stages/decoder-stage.js';
 export { type ImageDecoderSampleOptions, ImageDecoderStage } from './stages/image-decoder-stage.js';

@@ -10,9 +10,9 @@ export const stageStreams = {
   ...denoiseStreams,
   augmentation: 2,
   sharedFrameNoise: 3,
-} as const;
+} as const satisfies Record<string, number>;
 
-const stageOffsets: Record<StageName, bigint> = {
+const stageIndex: Record<StageName, bigint> = {
   textEncoder: 0n,
   imageEncoder: 1n,
   prior: 2n,
@@ -22,9 +22,24 @@ const stageOffsets: Record<StageName, bigint> = {
   superResolutionHigh: 6n,
   imageDecoder: 7n,
 };
+const stageCount = 8n;
+const purposeCount = 4n;
 
-/** Which seed a stage of a run samples with: from the run's seed, the stage and the variation (0: none). */
-export function stageSeed(options: { seed: number; stage: StageName; variation: number }): bigint {
-  const variationOffset = options.variation === 0 ? 0n : BigInt(options.variation) * 1024n;
-  return (BigInt(options.seed) << 8n) + variationOffset + stageOffsets[options.stage];
+/**
+ * Where a stage of a run draws its noise: the run's seed is the Philox key as given, and the stream id is
+ * `streamOffset + purpose` with `streamOffset = 4 · (8 · variation + stage index)`, so distinct (seed, stage,
+ * variation, purpose) never share a stream (variation 0 is the run itself, 1 … n its variations).
+ */
+export function stageRandomness(options: { seed: number; stage: StageName; variation: number }): {
+  seed: bigint;
+  streamOffset: bigint;
+} {
+  const { seed, variation } = options;
+  if (!Number.isSafeInteger(variation) || variation < 0) {
+    throw new RangeError(`variation must be a non-negative integer, got ${String(variation)}.`);
+  }
+  return {
+    seed: BigInt(seed),
+    streamOffset: (BigInt(variation) * stageCount + stageIndex[options.stage]) * purposeCount,
+  };
 }

@@ -62,6 +62,11 @@ export interface DenoiseOptions {
   /** Seed of every random value of the run. Default 0. */
   seed?: number | bigint;
   /**
+   * Added to the ids of `denoiseStreams`, so that several loops under one seed draw from streams of their
+   * own (a caller's stream plan). Default 0.
+   */
+  streamOffset?: number | bigint;
+  /**
    * Standard normal starting noise `[b C …]` to use instead of drawing it (e.g. `sharedFrameNoise` for
    * per-frame super-resolution); multiplied by the scheduler's `initNoiseSigma`. Not modified.
    */
@@ -115,6 +120,7 @@ export async function denoise(options: DenoiseOptions): Promise<DenoiseResult> {
     throw new TypeError('scheduler must implement Scheduler (step).');
   checkModelCall(model);
   const seed = options.seed ?? 0;
+  const streamOffset = BigInt(options.streamOffset ?? 0);
   const dims = options.initialNoise?.dims ?? options.dims;
   if (dims === undefined || dims.length < 2) {
     throw new TypeError('denoise needs dims [b C …] (at least 2 axes) or initialNoise.');
@@ -147,12 +153,14 @@ export async function denoise(options: DenoiseOptions): Promise<DenoiseResult> {
     if (options.initialNoise !== undefined) {
       sample.set(options.initialNoise.data);
     } else {
-      new RandomStream({ seed, stream: denoiseStreams.initialNoise }).fillNormal(sample);
+      new RandomStream({ seed, stream: streamOffset + BigInt(denoiseStreams.initialNoise) }).fillNormal(
+        sample,
+      );
     }
     if (initNoiseSigma !== 1) {
       for (let index = 0; index < sample.length; index++) sample[index]! *= initNoiseSigma;
     }
-    const stepNoise = new RandomStream({ seed, stream: denoiseStreams.stepNoise });
+    const stepNoise = new RandomStream({ seed, stream: streamOffset + BigInt(denoiseStreams.stepNoise) });
 
     // 3. Constant feeds, batched once for guidance: [b …] + [b …] -> [2b …] (unconditional first).
     const modelBatch = guidance ? 2 * batch : batch;

@@ -42,7 +42,7 @@ export class PriorStage extends StageComponent {
     const rows = guidanceRows({ batch: 1, guidanceScale });
     const started = performance.now();
     const dims = [1, entry.network.embeddingDim] as const;
-    const initialNoise = drawInitialNoise(dims, options.seed);
+    const initialNoise = drawInitialNoise(dims, options.seed, options.streamOffset);
     options.onTensor?.({ stage: 'prior', name: 'initialNoise', tensor: initialNoise });
     const result = await this.context.runtime.withSession(
       'prior',
@@ -63,6 +63,7 @@ export class PriorStage extends StageComponent {
           numInferenceSteps: steps,
           initialNoise,
           seed: options.seed,
+          streamOffset: options.streamOffset ?? 0n,
           ...(guidance ? { guidance } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
           stage: 'prior',

@@ -44,6 +44,8 @@ export interface StageRunOptions {
 /** Sampling options of a diffusion stage (defaults from the manifest). */
 export interface SamplingOptions extends StageRunOptions {
   seed: number | bigint;
+  /** Added to the stage's stream ids (`stageStreams`): the run's seed plan. Default 0. */
+  streamOffset?: bigint | undefined;
   steps?: number | undefined;
   guidanceScale?: number | undefined;
 }

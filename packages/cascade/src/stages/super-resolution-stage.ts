@@ -48,7 +48,11 @@ export class SuperResolutionStage extends StageComponent {
     const entry = this.#entry();
     const resolution = options.resolution ?? entry.resolution;
     const upsampled = resizeBilinear(options.video, resolution, resolution);
-    const augmentationStream = { seed: options.seed, stream: stageStreams.augmentation };
+    const streamOffset = options.streamOffset ?? 0n;
+    const augmentationStream = {
+      seed: options.seed,
+      stream: streamOffset + BigInt(stageStreams.augmentation),
+    };
     const augmented = augmentWithNoise({
       sample: upsampled,
       noiseLevel: entry.noiseLevel,
@@ -85,7 +89,7 @@ export class SuperResolutionStage extends StageComponent {
         dims: [count, 3, 1, resolution, resolution],
         frameAxis: 0,
         seed: options.seed,
-        stream: stageStreams.sharedFrameNoise,
+        stream: streamOffset + BigInt(stageStreams.sharedFrameNoise),
       });
       const vector = repeatRows(options.imageEmbedding, count);
       const sample = await sampleUNet(this.context, {

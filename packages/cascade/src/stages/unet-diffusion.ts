@@ -94,7 +94,8 @@ export async function sampleUNet(
   }
 
   // 2. The initial noise, drawn here (the stream denoise would use) so that it can be reported.
-  const initialNoise = options.initialNoise ?? drawInitialNoise(options.dims, options.seed);
+  const initialNoise =
+    options.initialNoise ?? drawInitialNoise(options.dims, options.seed, options.streamOffset);
   options.onTensor?.({ stage: options.stage, name: 'initialNoise', tensor: initialNoise });
 
   // 3. The denoising loop over a session of this shape.
@@ -117,6 +118,7 @@ export async function sampleUNet(
         numInferenceSteps: steps,
         initialNoise,
         seed: options.seed,
+        streamOffset: options.streamOffset ?? 0n,
         ...(guidance ? { guidance } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         stage: options.stage,
@@ -141,8 +143,12 @@ function required<T>(value: T | undefined, what: string, stage: StageName): T {
  * The standard normal initial noise `denoise` draws for a seed (its `initialNoise` stream), drawn up front so
  * that a stage can report it or share it.
  */
-export function drawInitialNoise(dims: readonly number[], seed: number | bigint): Tensor<'float32'> {
-  return randomNormalTensor({ seed, stream: stageStreams.initialNoise, dims });
+export function drawInitialNoise(
+  dims: readonly number[],
+  seed: number | bigint,
+  streamOffset: bigint = 0n,
+): Tensor<'float32'> {
+  return randomNormalTensor({ seed, stream: streamOffset + BigInt(stageStreams.initialNoise), dims });
 }
 
 /** A float32 tensor of zeros. */
