@@ -1,4 +1,4 @@
-import { type Backend, resolveBackend, type Session } from '@mav/tensor';
+import { type Backend, resolveBackend, type Session, UnsupportedError } from '@mav/tensor';
 import type { StageName } from './manifest/manifest-schema.js';
 
 /** A backend object, or the name of a registered backend (`registerBackend`). */
@@ -47,14 +47,16 @@ export class StageRuntime {
   async withSession<T>(
     stage: StageName,
     key: string,
-    build: () => Uint8Array,
+    build: () => { modelBytes: Uint8Array; opTypes: readonly string[] },
     use: (session: Session) => Promise<T>,
   ): Promise<T> {
     const id = `${stage}:${key}`;
     let session = this.#sessions.get(id);
     if (session === undefined) {
       const backend = await this.backend(stage);
-      session = await backend.createSession(build(), { label: stage });
+      const built = build();
+      checkOps(backend, stage, built.opTypes);
+      session = await backend.createSession(built.modelBytes, { label: stage });
       this.sessionsCreated++;
       if (this.keepSessions) this.#sessions.set(id, session);
     }
@@ -75,5 +77,19 @@ export class StageRuntime {
     const sessions = [...this.#sessions.values()];
     this.#sessions.clear();
     await Promise.all(sessions.map((session) => session.release()));
+  }
+}
+
+/**
+ * Refuses, before any session is created, a graph that uses an ONNX operator the backend does not declare in
+ * `capabilities.ops` (a backend would otherwise fail late, or run a fallback that is slow or wrong).
+ */
+function checkOps(backend: Backend, stage: StageName, opTypes: readonly string[]): void {
+  const declared = new Set(backend.capabilities.ops);
+  const missing = opTypes.filter((op) => !declared.has(op));
+  if (missing.length > 0) {
+    throw new UnsupportedError(
+      `The ${stage} graph uses ONNX operator${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which the backend '${backend.name}' does not declare (capabilities.ops); use a backend that runs ${missing.length > 1 ? 'them' : 'it'}.`,
+    );
   }
 }

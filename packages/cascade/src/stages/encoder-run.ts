@@ -31,7 +31,7 @@ export async function runEncoder(
   const outputs = await context.runtime.withSession(
     stage,
     `${options.batch}`,
-    () => buildTransformer({ network: options.network, weights, batch: options.batch }).modelBytes,
+    () => buildTransformer({ network: options.network, weights, batch: options.batch }),
     (session) =>
       session.run({ [options.input.name]: options.input.tensor }, run.signal ? { signal: run.signal } : {}),
   );

@@ -47,9 +47,7 @@ export class PriorStage extends StageComponent {
     const result = await this.context.runtime.withSession(
       'prior',
       `${rows}`,
-      () =>
-        buildTransformer({ network: { kind: 'prior', config: entry.network }, weights, batch: rows })
-          .modelBytes,
+      () => buildTransformer({ network: { kind: 'prior', config: entry.network }, weights, batch: rows }),
       (session) =>
         denoise({
           session,

@@ -104,7 +104,7 @@ export async function sampleUNet(
   const result = await context.runtime.withSession(
     options.stage,
     `${rows}x${numFrames}x${height}x${width}`,
-    () => buildUNet({ config: options.network, weights, batch: rows, numFrames, height, width }).modelBytes,
+    () => buildUNet({ config: options.network, weights, batch: rows, numFrames, height, width }),
     (session) =>
       denoise({
         session,

@@ -85,6 +85,11 @@ export class GraphBuilder {
     return [...this.#parameters.values()];
   }
 
+  /** The distinct operator types of the graph's nodes, sorted (what a backend must run). */
+  get opTypes(): string[] {
+    return [...new Set(this.nodes.map((node) => node.opType))].sort();
+  }
+
   /** Floating-point operations of one run: 2 × multiply-adds of every Conv and MatMul. */
   get flops(): number {
     return this.#flops;

@@ -36,6 +36,8 @@ export interface BuiltTransformer {
   parameterCount: number;
   /** FLOPs of one forward pass at this batch (2 × multiply-adds of every Conv and MatMul). */
   flops: number;
+  /** The distinct ONNX operator types the graph uses. */
+  opTypes: string[];
 }
 
 function declared(network: TransformerNetwork, batch: number, dtype: GraphDType = 'float32'): GraphBuilder {
@@ -81,6 +83,7 @@ export function buildTransformer(options: BuildTransformerOptions): BuiltTransfo
     outputs: graph.outputs,
     parameterCount: countParameters(specs),
     flops: graph.flops,
+    opTypes: graph.opTypes,
   };
 }
 

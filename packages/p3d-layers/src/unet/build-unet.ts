@@ -41,6 +41,8 @@ export interface BuiltUNet {
   parameterCount: number;
   /** FLOPs of one forward pass at this shape (2 × multiply-adds of every Conv and MatMul). */
   flops: number;
+  /** The distinct ONNX operator types the graph uses (check them against `Backend.capabilities.ops`). */
+  opTypes: string[];
 }
 
 function shapeOf(config: UNetConfig, options: Partial<UNetShape>): UNetShape {
@@ -83,6 +85,7 @@ export function buildUNet(options: BuildUNetOptions): BuiltUNet {
     outputs: graph.outputs,
     parameterCount: countParameters(specs),
     flops: graph.flops,
+    opTypes: graph.opTypes,
   };
 }
 
