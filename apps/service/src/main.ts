@@ -61,9 +61,7 @@ program
       .default(Number(env.MAV_SERVICE_PORT ?? 8080)),
   )
   .addOption(
-    new Option('--redis-url <url>', 'shared Redis for a fleet (default: one machine)').default(
-      env.MAV_REDIS_URL,
-    ),
+    new Option('--redis-url <url>', 'shared Redis for a fleet (default: MAV_REDIS_URL, else one machine)'),
   )
   .addOption(
     new Option('--queue <engine>', 'one machine: auto (private redis-server if installed) or memory')
@@ -76,7 +74,10 @@ program
     ),
   )
   .addOption(
-    new Option('--results <dir>', 'results folder (shared by every worker)').default(env.MAV_RESULTS),
+    new Option(
+      '--results <dir>',
+      'results folder shared by every worker (default: MAV_RESULTS, else <data>/results)',
+    ),
   )
   .addOption(
     new Option('--workers <n>', 'workers started here (default: 1 without --redis-url, else 0)').argParser(
@@ -93,7 +94,7 @@ program
   .addOption(new Option('--threads <n>', 'CPU threads per worker').argParser(integer(1, 1024)))
   .addOption(backendOption())
   .addOption(
-    new Option('--token <token>', 'bearer token every request must send').default(env.MAV_SERVICE_TOKEN),
+    new Option('--token <token>', 'bearer token every request must send (default: MAV_SERVICE_TOKEN)'),
   )
   .addOption(
     new Option('--rate-limit <n>', 'requests per minute per client (0: no limit)')
@@ -123,21 +124,23 @@ program
     new Option('--stalled-ms <n>', 'how often workers look for stalled jobs').argParser(integer(100)),
   )
   .action(async (flags) => {
+    // Secrets come from the environment too, never as defaults that --help would print.
+    const redisUrl: string | undefined = (flags.redisUrl ?? env.MAV_REDIS_URL) || undefined;
     const service = await startService({
       host: flags.host,
       port: flags.port,
-      redisUrl: flags.redisUrl || undefined,
+      redisUrl,
       queue: flags.queue,
       dataDirectory: flags.data,
-      results: flags.results || undefined,
+      results: (flags.results ?? env.MAV_RESULTS) || undefined,
       queueName: defaultQueueName,
       prefix: defaultPrefix,
-      workers: flags.workers ?? (flags.redisUrl ? 0 : 1),
+      workers: flags.workers ?? (redisUrl ? 0 : 1),
       workerProcesses: flags.workerProcesses === true,
       model: flags.model,
       threads: flags.threads,
       executionProvider: flags.backend,
-      token: flags.token || undefined,
+      token: (flags.token ?? env.MAV_SERVICE_TOKEN) || undefined,
       rateLimit: flags.rateLimit === 0 ? false : { max: flags.rateLimit, windowMs: 60_000 },
       maxQueued: flags.maxQueued,
       retryAfterSeconds: flags.retryAfter,
@@ -155,9 +158,7 @@ program
 program
   .command('worker')
   .description('take jobs from a shared Redis queue with one loaded cascade (one per machine or GPU)')
-  .addOption(
-    new Option('--redis-url <url>', "the service's Redis").default(env.MAV_REDIS_URL).makeOptionMandatory(),
-  )
+  .addOption(new Option('--redis-url <url>', "the service's Redis (default: MAV_REDIS_URL)"))
   .addOption(
     new Option('--results <dir>', 'the shared results folder').default(
       env.MAV_RESULTS ?? 'mav-service-data/results',
@@ -177,8 +178,10 @@ program
   .addOption(new Option('--lock-ms <n>', "a job's lock without renewal").argParser(integer(1000)))
   .addOption(new Option('--stalled-ms <n>', 'how often to look for stalled jobs').argParser(integer(100)))
   .action(async (flags) => {
+    const redisUrl: string | undefined = (flags.redisUrl ?? env.MAV_REDIS_URL) || undefined;
+    if (redisUrl === undefined) throw new ServiceConfigError('worker needs --redis-url (or MAV_REDIS_URL).');
     const worker = await startWorker({
-      redis: { url: flags.redisUrl, queueName: flags.queueName, prefix: flags.prefix },
+      redis: { url: redisUrl, queueName: flags.queueName, prefix: flags.prefix },
       results: flags.results,
       model: flags.model,
       threads: flags.threads,

@@ -3,11 +3,12 @@
  * 4xx and a JSON error naming the field, and afterwards the process still answers and still runs a job.
  */
 import { deflateSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer } from '../src/queue/redis-server-process.js';
 import {
   type AppProcess,
   call,
+  cleanupAfterAll,
   gifBase64,
   pngBase64,
   quickJob,
@@ -16,7 +17,7 @@ import {
   waitForFinished,
 } from './service-helpers.js';
 
-const cleanup: (() => void | Promise<void>)[] = [];
+const cleanup = cleanupAfterAll();
 const token = 'test-token-7f3a';
 const auth = { authorization: `Bearer ${token}` };
 const maxUploadBytes = 65_536;
@@ -29,24 +30,13 @@ beforeAll(async () => {
   cleanup.push(() => redis.stop());
   ({ service, url } = await startServeProcess(
     [
-      ...[
-        '--redis-url',
-        redis.url,
-        '--results',
-        `${folder}/results`,
-        '--workers',
-        '1',
-        '--model',
-        'random:tiny',
-      ],
-      ...['--threads', '1', '--token', token, '--max-upload-bytes', String(maxUploadBytes)],
+      ...['--redis-url', redis.url, '--results', `${folder}/results`, '--workers', '1'],
+      ...['--model', 'random:tiny', '--threads', '1'],
+      ...['--token', token, '--max-upload-bytes', String(maxUploadBytes)],
     ],
     { cwd: folder },
   ));
   cleanup.push(() => service.stop());
-});
-afterAll(async () => {
-  for (const step of cleanup.reverse()) await step();
 });
 
 /** A PNG whose header claims `width`×`height` (a valid IHDR chunk, a tiny image data chunk). */

@@ -5,7 +5,7 @@
 import { readdirSync } from 'node:fs';
 import type { StageName } from '@mav/cascade';
 import { AbortError } from '@mav/tensor';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JobRequest } from '../src/api/job-request.js';
 import type { JobProgress } from '../src/api/job-view.js';
 import { ResultDirectory } from '../src/results/result-directory.js';
@@ -13,6 +13,7 @@ import { CascadeJobRunner } from '../src/worker/cascade-job-runner.js';
 import { loadWorkerCascade } from '../src/worker/load-worker-cascade.js';
 import {
   call,
+  cleanupAfterAll,
   quickJob,
   startTestService,
   temporaryFolder,
@@ -20,10 +21,7 @@ import {
   waitForFinished,
 } from './service-helpers.js';
 
-const cleanup: (() => void | Promise<void>)[] = [];
-afterAll(async () => {
-  for (const step of cleanup.reverse()) await step();
-});
+const cleanup = cleanupAfterAll();
 
 /** One step per stage but `decoderSteps` for the decoder: a job that is long in one known stage. */
 function longDecoder(decoderSteps: number): JobRequest['steps'] {

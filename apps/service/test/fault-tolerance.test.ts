@@ -7,12 +7,13 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readVideo } from '@mav/video-io/node';
 import { QueueEvents } from 'bullmq';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultPrefix, defaultQueueName, redisOptionsFrom } from '../src/queue/redis-names.js';
 import { startRedisServer } from '../src/queue/redis-server-process.js';
 import {
   AppProcess,
   call,
+  cleanupAfterAll,
   quickJob,
   quickJobFrames,
   startServeProcess,
@@ -21,10 +22,7 @@ import {
   waitForFinished,
 } from './service-helpers.js';
 
-const cleanup: (() => void | Promise<void>)[] = [];
-afterAll(async () => {
-  for (const step of cleanup.reverse()) await step();
-});
+const cleanup = cleanupAfterAll();
 
 function workerArguments(redisUrl: string, results: string, name: string): string[] {
   return [

@@ -3,13 +3,10 @@
  * worker, so that jobs stay queued), the per-client rate limit answers 429 too, and the bearer token
  * guards every route, health included.
  */
-import { afterAll, describe, expect, it } from 'vitest';
-import { call, quickJob, startTestService } from './service-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { call, cleanupAfterAll, quickJob, startTestService } from './service-helpers.js';
 
-const cleanup: (() => void | Promise<void>)[] = [];
-afterAll(async () => {
-  for (const step of cleanup.reverse()) await step();
-});
+const cleanup = cleanupAfterAll();
 
 const job = { mode: 'text', prompt: 'a red circle', ...quickJob };
 

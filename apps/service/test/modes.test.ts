@@ -3,10 +3,11 @@
  * download and decode with ffmpeg to the expected frames; progress streams as Server-Sent Events; the
  * job list, health, readiness and the OpenAPI document answer.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { JobView } from '../src/api/job-view.js';
 import {
   call,
+  cleanupAfterAll,
   downloadAndDecode,
   gifBase64,
   pngBase64,
@@ -17,13 +18,10 @@ import {
   waitForFinished,
 } from './service-helpers.js';
 
-const cleanup: (() => void | Promise<void>)[] = [];
+const cleanup = cleanupAfterAll();
 let url = '';
 beforeAll(async () => {
   ({ url } = await startTestService(cleanup));
-});
-afterAll(async () => {
-  for (const step of cleanup.reverse()) await step();
 });
 
 async function runJob(body: Record<string, unknown>): Promise<JobView> {

@@ -3,9 +3,10 @@
  * while no worker runs survive a restart of the service and complete after it. Without Redis (the
  * in-process queue), the same API runs jobs too.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   call,
+  cleanupAfterAll,
   quickJob,
   quickJobFrames,
   startServeProcess,
@@ -14,10 +15,7 @@ import {
   waitForFinished,
 } from './service-helpers.js';
 
-const cleanup: (() => void | Promise<void>)[] = [];
-afterAll(async () => {
-  for (const step of cleanup.reverse()) await step();
-});
+const cleanup = cleanupAfterAll();
 
 describe('one machine', () => {
   it('keeps queued jobs across a restart of the service (its private redis-server persists them)', async () => {

@@ -11,12 +11,22 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { encodeFrames, encodePng, VideoFrames } from '@mav/video-io';
 import { readVideo } from '@mav/video-io/node';
+import { afterAll } from 'vitest';
 import type { JobView } from '../src/api/job-view.js';
 import { startRedisServer } from '../src/queue/redis-server-process.js';
 import { type ServiceOptions, startService } from '../src/start-service.js';
 
 /** This app's folder. */
 export const serviceDirectory = fileURLToPath(new URL('..', import.meta.url));
+
+/** What a test file stops and removes after its tests, last started first (registers the `afterAll`). */
+export function cleanupAfterAll(): (() => void | Promise<void>)[] {
+  const steps: (() => void | Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const step of steps.reverse()) await step();
+  });
+  return steps;
+}
 
 /** A fresh temporary folder, removed by `cleanup`. */
 export function temporaryFolder(cleanup: (() => void | Promise<void>)[]): string {
