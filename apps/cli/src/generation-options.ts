@@ -52,22 +52,31 @@ export function addModelOptions(command: Command): Command {
     .addOption(new Option('-q, --quiet', 'print nothing but warnings and errors'));
 }
 
-/** Adds the shared generation options to `command`. */
-export function addGenerationOptions(command: Command, defaultOutput = 'out.mp4'): Command {
-  command
-    .addOption(
-      new Option(
-        '-o, --output <path>',
-        'output file; the format follows the extension (no extension: a new folder of PNG frames)',
-      ).default(defaultOutput),
-    )
+/**
+ * `-o, --output` and `--force` (alias `--overwrite`): where a command writes, and whether it may replace an
+ * existing file there (`checkOutputIsSafe` says what is refused whatever the flags).
+ */
+export function addOutputOptions(
+  command: Command,
+  options: { readonly defaultOutput: string; readonly description?: string },
+): Command {
+  const description =
+    options.description ??
+    'output file; the format follows the extension (no extension: a new folder of PNG frames)';
+  return command
+    .addOption(new Option('-o, --output <path>', description).default(options.defaultOutput))
     .addOption(
       new Option(
         '--force',
         'replace an existing output file (never a folder, a link or an input of the command)',
       ),
     )
-    .addOption(new Option('--overwrite', 'the same as --force').implies({ force: true }))
+    .addOption(new Option('--overwrite', 'the same as --force').implies({ force: true }));
+}
+
+/** Adds the shared generation options to `command`. */
+export function addGenerationOptions(command: Command, defaultOutput = 'out.mp4'): Command {
+  addOutputOptions(command, { defaultOutput })
     .addOption(
       new Option('--seed <n>', 'random seed (default: a fresh one, printed)').argParser(
         integerParser(0, 2 ** 32 - 1),
