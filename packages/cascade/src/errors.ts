@@ -1,7 +1,7 @@
-import { MavError } from '@mav/tensor';
+import { defineErrorMarker, MavError } from '@mav/tensor';
 
-const manifestMarker = Symbol.for('mav.error.ManifestError');
-const memoryMarker = Symbol.for('mav.error.InsufficientMemoryError');
+const manifestMarker = defineErrorMarker('ManifestError');
+const memoryMarker = defineErrorMarker('InsufficientMemoryError');
 
 /** Why a manifest was refused (stable codes for programs; the message says it for people). */
 export type ManifestErrorReason =
@@ -23,7 +23,7 @@ export type ManifestErrorReason =
  * (e.g. `stages.decoder.weights[0].sha256`) and `file` the file, when there is one.
  */
 export class ManifestError extends MavError {
-  readonly [manifestMarker] = true;
+  readonly [manifestMarker.marker] = true;
   readonly reason: ManifestErrorReason;
   readonly path: string | undefined;
   readonly file: string | undefined;
@@ -42,11 +42,7 @@ export class ManifestError extends MavError {
 
   /** True for a `ManifestError` from any copy of this package. */
   static override isInstance(error: unknown): error is ManifestError {
-    return (
-      typeof error === 'object' &&
-      error !== null &&
-      (error as Record<symbol, unknown>)[manifestMarker] === true
-    );
+    return manifestMarker.is(error);
   }
 }
 
@@ -56,7 +52,7 @@ export class ManifestError extends MavError {
  * higher limit).
  */
 export class InsufficientMemoryError extends MavError {
-  readonly [memoryMarker] = true;
+  readonly [memoryMarker.marker] = true;
   readonly estimatedBytes: number;
   readonly limitBytes: number;
   readonly stage: string;
@@ -75,8 +71,6 @@ export class InsufficientMemoryError extends MavError {
 
   /** True for an `InsufficientMemoryError` from any copy of this package. */
   static override isInstance(error: unknown): error is InsufficientMemoryError {
-    return (
-      typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[memoryMarker] === true
-    );
+    return memoryMarker.is(error);
   }
 }

@@ -1,28 +1,24 @@
-import { MavError } from '@mav/tensor';
+import { defineErrorMarker, MavError } from '@mav/tensor';
 
-const schedulerStateMarker = Symbol.for('mav.error.SchedulerStateError');
+const schedulerStateMarker = defineErrorMarker('SchedulerStateError');
 
 /**
  * A scheduler was used out of order: `step` (or `scaleModelInput`) before `setTimesteps`, or with a
  * timestep that is not in its current schedule. The message says which call to make first.
  */
 export class SchedulerStateError extends MavError {
-  readonly [schedulerStateMarker] = true;
+  readonly [schedulerStateMarker.marker] = true;
   constructor(message: string) {
     super('scheduler-state', message);
     this.name = 'SchedulerStateError';
   }
   /** True for a `SchedulerStateError` from any copy of this package. */
   static override isInstance(error: unknown): error is SchedulerStateError {
-    return (
-      typeof error === 'object' &&
-      error !== null &&
-      (error as Record<symbol, unknown>)[schedulerStateMarker] === true
-    );
+    return schedulerStateMarker.is(error);
   }
 }
 
-const nonFiniteMarker = Symbol.for('mav.error.NonFiniteError');
+const nonFiniteMarker = defineErrorMarker('NonFiniteError');
 
 /** Options of `NonFiniteError`. */
 export interface NonFiniteErrorOptions {
@@ -49,7 +45,7 @@ export interface NonFiniteErrorOptions {
  * and where the values are; the usual causes are damaged weights, an fp16 overflow, or NaN inputs.
  */
 export class NonFiniteError extends MavError {
-  readonly [nonFiniteMarker] = true;
+  readonly [nonFiniteMarker.marker] = true;
   readonly stage: string;
   readonly step: number;
   readonly totalSteps: number;
@@ -75,10 +71,6 @@ export class NonFiniteError extends MavError {
   }
   /** True for a `NonFiniteError` from any copy of this package. */
   static override isInstance(error: unknown): error is NonFiniteError {
-    return (
-      typeof error === 'object' &&
-      error !== null &&
-      (error as Record<symbol, unknown>)[nonFiniteMarker] === true
-    );
+    return nonFiniteMarker.is(error);
   }
 }

@@ -37,10 +37,12 @@ export class MavError extends Error {
 }
 
 /**
- * Declares a MavError subclass with its own marker. Kept as a helper so that every error class carries a
- * marker, a `name` and an `isInstance` in the same way.
+ * The marker of a MavError subclass named `name` (`Symbol.for('mav.error.<name>')`) and its test: every error
+ * class of every mav package declares `readonly [marker.marker] = true` and
+ * `static override isInstance(error) { return marker.is(error); }` with it, so the check survives two copies
+ * of a package in one bundle.
  */
-function defineErrorMarker(name: string) {
+export function defineErrorMarker(name: string): { marker: symbol; is: (error: unknown) => boolean } {
   const marker = markerFor(name);
   return {
     marker,

@@ -32,6 +32,7 @@ export {
   BackendResolutionError,
   BackendUnavailableError,
   DisposedError,
+  defineErrorMarker,
   MavError,
   ModelLoadError,
   SessionInputError,
