@@ -1,11 +1,7 @@
 import { convertPrediction } from './prediction-type.js';
-import type {
-  PreviousTimestep,
-  SchedulerOptions,
-  SchedulerStepOptions,
-  SchedulerStepResult,
-} from './scheduler.js';
-import { BaseScheduler, checkPreviousTimestep, clip } from './scheduler.js';
+import { checkPreviousTimestep, clip, type PreviousTimestep } from './previous-timestep.js';
+import type { SchedulerOptions, SchedulerStepOptions, SchedulerStepResult } from './scheduler.js';
+import { BaseScheduler } from './scheduler.js';
 
 /** Options of `DdimScheduler`. */
 export interface DdimSchedulerOptions extends SchedulerOptions {

@@ -1,9 +1,7 @@
 import { convertPrediction } from './prediction-type.js';
+import { checkPreviousTimestep, clip, type PreviousTimestep } from './previous-timestep.js';
 import {
   BaseScheduler,
-  checkPreviousTimestep,
-  clip,
-  type PreviousTimestep,
   type SchedulerOptions,
   type SchedulerStepOptions,
   type SchedulerStepResult,

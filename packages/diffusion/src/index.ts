@@ -49,10 +49,10 @@ export {
   type PredictionType,
   predictionTypes,
 } from './prediction-type.js';
+export type { PreviousTimestep } from './previous-timestep.js';
 export {
   type AddNoiseOptions,
   BaseScheduler,
-  type PreviousTimestep,
   type Scheduler,
   type SchedulerOptions,
   type SchedulerStepOptions,

@@ -7,6 +7,7 @@ import {
   checkPositiveInteger,
 } from './noise-schedule.js';
 import { type PredictionType, predictionTypes } from './prediction-type.js';
+import type { PreviousTimestep } from './previous-timestep.js';
 import { spaceTimesteps, type TimestepSpacing } from './timestep-spacing.js';
 
 /** Options every scheduler shares: the training noise schedule and how the model was trained. */
@@ -30,14 +31,6 @@ export interface SchedulerOptions {
   /** Offset added to 'leading' timesteps (Stable Diffusion 1.x uses 1). Default 0. */
   stepsOffset?: number;
 }
-
-/**
- * Where a DDPM/DDIM step goes from timestep t: 'stride' is diffusers' rule, s = t − ⌊T/n⌋ (the final
- * ᾱ once s < 0), whatever the spacing; 'schedule' is the next entry of `timesteps` (the final ᾱ after the
- * last). The two agree for 'leading' spacing; with 'trailing' or 'linspace' and n not dividing T, 'stride'
- * lands between the listed timesteps (diffusers' behaviour) and 'schedule' on them.
- */
-export type PreviousTimestep = 'stride' | 'schedule';
 
 /** Options of `Scheduler.step`. */
 export interface SchedulerStepOptions {
@@ -286,15 +279,6 @@ export function checkSameLength(reference: Float32Array, other: Float32Array, pa
   }
 }
 
-/** The `previousTimestep` option of DDPM/DDIM, checked; default 'stride' (diffusers). */
-export function checkPreviousTimestep(value: PreviousTimestep | undefined): PreviousTimestep {
-  const rule = value ?? 'stride';
-  if (rule !== 'stride' && rule !== 'schedule') {
-    throw new RangeError(`previousTimestep must be 'stride' or 'schedule', got ${String(rule as unknown)}.`);
-  }
-  return rule;
-}
-
 /** Checks an integer training timestep in [0, T). */
 export function checkTrainTimestep(timestep: number, numTrainTimesteps: number): number {
   if (typeof timestep !== 'number') {
@@ -304,11 +288,4 @@ export function checkTrainTimestep(timestep: number, numTrainTimesteps: number):
     throw new RangeError(`timestep must be an integer in [0, ${numTrainTimesteps}), got ${timestep}.`);
   }
   return timestep;
-}
-
-/** Clips every element to [−range, range] in place (`clipSample` of DDPM and DDIM). */
-export function clip(values: Float32Array, range: number): void {
-  for (let index = 0; index < values.length; index++) {
-    values[index] = Math.min(range, Math.max(-range, values[index]!));
-  }
 }
