@@ -1,6 +1,8 @@
 /**
  * The shared path of every generating command: check the inputs and the output, pick the backend, load
- * the model, run one cascade job with progress and Ctrl-C, and write the result atomically.
+ * the model, run one cascade job with progress and Ctrl-C, and write the result atomically. The job is a
+ * mode of `Cascade` (`@mav/cascade`, `packages/cascade/src/cascade.ts`), whose doc comment names the file of
+ * the denoising loop.
  */
 import { randomInt } from 'node:crypto';
 import type { VideoStageName } from '@mav/cascade';
