@@ -111,5 +111,5 @@ describe('redis-server, the service and 2 worker processes', () => {
       expect(job.files[0]?.numFrames).toBe(quickJobFrames);
     }
     expect(service.running).toBe(true);
-  });
+  }, 180_000);
 });

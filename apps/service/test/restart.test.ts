@@ -1,7 +1,7 @@
 /**
  * One machine, no setup: `serve` starts its own redis-server (persistent, in the data folder). Jobs queued
- * while no worker runs survive a restart of the service and complete after it. Without Redis (the
- * in-process queue), the same API runs jobs too.
+ * while no worker runs survive a restart of the service and complete after it (run then by a worker child
+ * process). Without redis-server, the same API queues in the service's own process.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,7 +10,6 @@ import {
   quickJob,
   quickJobFrames,
   startServeProcess,
-  startTestService,
   temporaryFolder,
   waitForFinished,
 } from './service-helpers.js';
@@ -35,18 +34,29 @@ describe('one machine', () => {
     await first.service.stop();
     expect((await first.service.exited).code).toBe(0);
 
-    const second = await startServeProcess([...common, '--workers', '1'], { cwd: folder });
+    // This time with its worker in a child process.
+    const second = await startServeProcess([...common, '--workers', '1', '--worker-processes'], {
+      cwd: folder,
+    });
     cleanup.push(() => second.service.stop());
     for (const id of ids) {
       const job = await waitForFinished(second.url, id);
       expect(job.state).toBe('done');
       expect(job.files[0]?.numFrames).toBe(quickJobFrames);
     }
-  });
+  }, 150_000);
 
-  it('without Redis, the in-process queue runs and cancels jobs behind the same API', async () => {
-    const { url, logs } = await startTestService(cleanup, { queue: 'memory' });
-    expect(logs.join('\n')).toMatch(/queue: in this process \(p-queue\)/);
+  it('without redis-server installed, queues in the process (p-queue) behind the same API', async () => {
+    const folder = temporaryFolder(cleanup);
+    // A PATH with no redis-server (nor ffmpeg: the jobs write GIFs, which need none).
+    const { service, url } = await startServeProcess(['--model', 'random:tiny', '--threads', '1'], {
+      cwd: folder,
+      env: { PATH: folder },
+    });
+    cleanup.push(() => service.stop());
+    expect(service.lines.join('\n')).toMatch(
+      /queue: in this process \(p-queue\): redis-server is not installed/,
+    );
     const created = await call(`${url}/v1/jobs`, {
       body: { mode: 'text', prompt: 'in memory', ...quickJob, formats: ['gif'] },
     });

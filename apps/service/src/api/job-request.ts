@@ -110,8 +110,21 @@ export function createJobRequestSchema(options: { readonly maxUploadBytes?: numb
 /** A validated job request. */
 export type JobRequest = z.output<ReturnType<typeof createJobRequestSchema>>;
 
-/** The upload fields of a request, with what each must decode as. */
-export function uploadsOf(request: JobRequest): { field: string; kind: 'image' | 'video'; base64: string }[] {
+/** The fields that carry uploads. */
+export const uploadFields = ['image', 'first', 'last', 'video'] as const;
+
+/** One of {@link uploadFields}. */
+export type UploadField = (typeof uploadFields)[number];
+
+/** An upload of a request: its field, what it must decode as, and its base64 text. */
+export interface Upload {
+  readonly field: UploadField;
+  readonly kind: 'image' | 'video';
+  readonly base64: string;
+}
+
+/** The uploads of a request. */
+export function uploadsOf(request: JobRequest): Upload[] {
   switch (request.mode) {
     case 'text':
       return [];
@@ -127,4 +140,17 @@ export function uploadsOf(request: JobRequest): { field: string; kind: 'image' |
     case 'variations':
       return request.image === undefined ? [] : [{ field: 'image', kind: 'image', base64: request.image }];
   }
+}
+
+/** What an upload field holds once its bytes are stored apart from the queued job. */
+export const storedUpload = 'stored';
+
+/**
+ * The request as it is queued: each upload replaced by {@link storedUpload} (the bytes are in the shared
+ * folder), so that reading or listing jobs never carries megabytes of base64.
+ */
+export function withStoredUploads(request: JobRequest): JobRequest {
+  const stored: Record<string, unknown> = { ...request };
+  for (const upload of uploadsOf(request)) stored[upload.field] = storedUpload;
+  return stored as JobRequest;
 }

@@ -7,11 +7,11 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createJobRequestSchema } from '../api/job-request.js';
+import { createJobRequestSchema, uploadsOf, withStoredUploads } from '../api/job-request.js';
 import { jobListSchema, jobStates, jobViewSchema } from '../api/job-view.js';
 import { errorBodySchema, ServiceError } from '../api/service-error.js';
 import { resultMediaTypes, videoFormats } from '../api/video-formats.js';
-import type { JobQueue } from '../queue/job-queue.js';
+import type { JobQueue, JobSnapshot } from '../queue/job-queue.js';
 import type { ResultDirectory } from '../results/result-directory.js';
 import { checkUploads, type UploadLimits } from './check-uploads.js';
 import { streamJobEvents } from './job-event-stream.js';
@@ -56,7 +56,17 @@ export const jobRoutes: FastifyPluginAsyncZod<JobRoutesOptions> = async (app, op
       await checkUploads(request.body, options);
       const id = randomUUID();
       const seed = request.body.seed ?? randomInt(0, 2 ** 31);
-      const snapshot = await queue.add(id, { request: request.body, seed });
+      const uploads = uploadsOf(request.body);
+      for (const upload of uploads) {
+        await results.storeUpload(id, upload.field, Buffer.from(upload.base64, 'base64'));
+      }
+      let snapshot: JobSnapshot;
+      try {
+        snapshot = await queue.add(id, { request: withStoredUploads(request.body), seed });
+      } catch (error) {
+        await results.removeUploads(id); // not queued (a full queue): nothing will read them
+        throw error;
+      }
       return reply.code(202).header('location', jobPath(id)).send(jobViewOf(snapshot));
     },
   });

@@ -7,7 +7,10 @@ import type { JobMode, JobRequest } from '../api/job-request.js';
 import type { JobError, JobProgress, JobState } from '../api/job-view.js';
 import type { ResultFile } from '../results/result-directory.js';
 
-/** What a queued job carries: the checked request and the seed chosen when it was created. */
+/**
+ * What a queued job carries: the checked request (its uploads stored apart: `withStoredUploads`) and the
+ * seed chosen when it was created.
+ */
 export interface JobPayload {
   readonly request: JobRequest;
   readonly seed: number;
@@ -61,8 +64,11 @@ export interface JobQueue {
 
 /** What runs a job: a worker's loaded cascade writing to the results folder. */
 export interface JobRunner {
+  /** Runs a job; its stored uploads are removed when the run ends, whatever the outcome. */
   run(
     job: { readonly id: string; readonly payload: JobPayload },
     hooks: { readonly signal: AbortSignal; readonly onProgress: (progress: JobProgress) => void },
   ): Promise<readonly ResultFile[]>;
+  /** Removes what a job that will not run (cancelled before it started) left waiting: its uploads. */
+  discard(id: string): Promise<void>;
 }

@@ -124,8 +124,13 @@ export class MemoryJobQueue implements JobQueue {
   }
 
   async #run(entry: Entry): Promise<void> {
-    if (entry.snapshot.state !== 'queued') return; // cancelled while it waited
     const runner = this.#idle.pop()!;
+    if (entry.snapshot.state !== 'queued') {
+      // cancelled while it waited
+      this.#idle.push(runner);
+      await runner.discard(entry.snapshot.id);
+      return;
+    }
     const controller = new AbortController();
     entry.controller = controller;
     this.#update(entry, {

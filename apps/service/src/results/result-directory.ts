@@ -2,10 +2,13 @@
  * The results folder: shared by the service and every worker (a local folder, or a network mount on a
  * fleet). A file is written atomically by `writeVideo` (hidden temporary sibling, renamed when complete)
  * and named only from values the service made and checked: the job id (a UUID), the index and the format.
+ * The uploads of queued jobs wait in its `.uploads/` folder until their job ends.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, statSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { type UploadField, uploadFields } from '../api/job-request.js';
 import { type ResultFormat, videoFormats } from '../api/video-formats.js';
 import { ServiceConfigError } from '../service-config-error.js';
 
@@ -61,6 +64,33 @@ export class ResultDirectory {
   sizeOf(id: string, index: number, format: ResultFormat): number | undefined {
     const info = statSync(this.pathOf(id, index, format), { throwIfNoEntry: false });
     return info?.isFile() ? info.size : undefined;
+  }
+
+  /** Where upload `field` of job `id` waits. */
+  uploadPath(id: string, field: UploadField): string {
+    if (!isJobId(id)) throw new TypeError(`id must be a job id (a UUID), got ${JSON.stringify(id)}.`);
+    if (!uploadFields.includes(field))
+      throw new TypeError(`field must be one of ${uploadFields.join(', ')}.`);
+    return join(this.root, '.uploads', `${id}-${field}`);
+  }
+
+  /** Stores an upload for the worker that will run the job (written whole, then renamed). */
+  async storeUpload(id: string, field: UploadField, bytes: Uint8Array): Promise<void> {
+    const path = this.uploadPath(id, field);
+    await mkdir(join(this.root, '.uploads'), { recursive: true });
+    const temporary = `${path}.${randomBytes(6).toString('hex')}.partial`;
+    await writeFile(temporary, bytes);
+    await rename(temporary, path);
+  }
+
+  /** The bytes of a stored upload. */
+  async readUpload(id: string, field: UploadField): Promise<Uint8Array> {
+    return new Uint8Array(await readFile(this.uploadPath(id, field)));
+  }
+
+  /** Removes a job's stored uploads (once it has ended: done, failed or cancelled). */
+  async removeUploads(id: string): Promise<void> {
+    await Promise.all(uploadFields.map((field) => rm(this.uploadPath(id, field), { force: true })));
   }
 
   /** Removes the given files of a job (a failed or cancelled job leaves none). */

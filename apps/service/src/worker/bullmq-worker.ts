@@ -57,6 +57,7 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<R
   ): Promise<WorkerResult> => {
     const id = job.id!;
     if ((await marks.exists(cancelKey(options, id))) === 1) {
+      await options.runner.discard(id);
       throw new UnrecoverableError(encodeJobError(cancelledError));
     }
     const controller = new AbortController();

@@ -8,6 +8,7 @@ import type { Cascade, CascadeResult, GenerateOptions } from '@mav/cascade';
 import { throwIfAborted } from '@mav/tensor';
 import { framesFromModelOutput, resizeFrames, type VideoFrames } from '@mav/video-io';
 import { writeVideo } from '@mav/video-io/node';
+import type { UploadField } from '../api/job-request.js';
 import type { ResultFormat } from '../api/video-formats.js';
 import type { JobPayload, JobRunner } from '../queue/job-queue.js';
 import type { ResultDirectory, ResultFile } from '../results/result-directory.js';
@@ -15,11 +16,12 @@ import { imageTensor, videoTensor } from './job-inputs.js';
 import { generateOptionsFor, requestedSize } from './job-options.js';
 import { ProgressEstimate, plannedStages } from './progress-estimate.js';
 
-/** Runs the mode a request names. */
+/** Runs the mode a request names; `upload` reads a stored upload. */
 async function runMode(
   cascade: Cascade,
   payload: JobPayload,
   options: GenerateOptions & { signal: AbortSignal },
+  upload: (field: UploadField) => Promise<Uint8Array>,
 ): Promise<CascadeResult[]> {
   const { request } = payload;
   switch (request.mode) {
@@ -29,7 +31,7 @@ async function runMode(
       return [
         await cascade.animateImage({
           ...options,
-          image: await imageTensor(cascade, request.image),
+          image: await imageTensor(cascade, await upload('image')),
           ...(request.prompt === undefined ? {} : { prompt: request.prompt }),
         }),
       ];
@@ -37,14 +39,14 @@ async function runMode(
       return [
         await cascade.interpolateImages({
           ...options,
-          first: await imageTensor(cascade, request.first),
-          last: await imageTensor(cascade, request.last),
+          first: await imageTensor(cascade, await upload('first')),
+          last: await imageTensor(cascade, await upload('last')),
           ...(request.prompt === undefined ? {} : { prompt: request.prompt }),
         }),
       ];
     case 'extrapolate': {
       const decoder = cascade.manifest.stages.decoder;
-      const { video, fps } = await videoTensor(cascade, request.video, {
+      const { video, fps } = await videoTensor(cascade, await upload('video'), {
         maxFrames: request.inputFrames ?? Math.max(1, Math.floor((decoder?.numFrames ?? 2) / 2)),
         signal: options.signal,
       });
@@ -66,7 +68,7 @@ async function runMode(
         ...options,
         count: request.count,
         ...(request.prompt === undefined ? {} : { prompt: request.prompt }),
-        ...(request.image === undefined ? {} : { image: await imageTensor(cascade, request.image) }),
+        ...(request.image === undefined ? {} : { image: await imageTensor(cascade, await upload('image')) }),
       });
   }
 }
@@ -105,16 +107,32 @@ export class CascadeJobRunner implements JobRunner {
     job: { readonly id: string; readonly payload: JobPayload },
     hooks: Parameters<JobRunner['run']>[1],
   ): Promise<ResultFile[]> {
+    try {
+      return await this.#run(job, hooks);
+    } finally {
+      await this.results.removeUploads(job.id);
+    }
+  }
+
+  async discard(id: string): Promise<void> {
+    await this.results.removeUploads(id);
+  }
+
+  async #run(
+    job: { readonly id: string; readonly payload: JobPayload },
+    hooks: Parameters<JobRunner['run']>[1],
+  ): Promise<ResultFile[]> {
     const { signal } = hooks;
     throwIfAborted(signal, 'The job');
     const { request } = job.payload;
     const options = generateOptionsFor(this.cascade, request, job.payload.seed);
     const estimate = estimateFor(this.cascade, job.payload, options);
-    const results = await runMode(this.cascade, job.payload, {
-      ...options,
-      signal,
-      onProgress: (event) => hooks.onProgress(estimate.update(event)),
-    });
+    const results = await runMode(
+      this.cascade,
+      job.payload,
+      { ...options, signal, onProgress: (event) => hooks.onProgress(estimate.update(event)) },
+      (field) => this.results.readUpload(job.id, field),
+    );
     const formats: readonly ResultFormat[] = request.formats ?? ['mp4'];
     const size = requestedSize(request);
     const written: ResultFile[] = [];

@@ -12,17 +12,13 @@ export function inputResolution(cascade: Pick<Cascade, 'manifest'>): number {
   return cascade.manifest.stages.decoder?.resolution ?? 64;
 }
 
-function bytesOf(base64: string): Uint8Array {
-  return new Uint8Array(Buffer.from(base64, 'base64'));
-}
-
 /** An uploaded PNG or JPEG as float32 `[1 3 r r]` in [-1, 1]. */
 export async function imageTensor(
   cascade: Pick<Cascade, 'manifest'>,
-  base64: string,
+  bytes: Uint8Array,
 ): Promise<Tensor<'float32'>> {
   const resolution = inputResolution(cascade);
-  const frames = await readImage({ data: bytesOf(base64), width: resolution, height: resolution });
+  const frames = await readImage({ data: bytes, width: resolution, height: resolution });
   // [1 3 1 h w] -> [1 3 h w]
   return framesToModelInput(frames).reshape([1, 3, resolution, resolution]);
 }
@@ -30,12 +26,12 @@ export async function imageTensor(
 /** An uploaded video as float32 `[1 3 f r r]`, at most `maxFrames` frames, with its frame rate. */
 export async function videoTensor(
   cascade: Pick<Cascade, 'manifest'>,
-  base64: string,
+  bytes: Uint8Array,
   options: { readonly maxFrames: number; readonly signal: AbortSignal },
 ): Promise<{ video: Tensor<'float32'>; fps: number }> {
   const resolution = inputResolution(cascade);
   const frames = await readVideo({
-    data: bytesOf(base64),
+    data: bytes,
     width: resolution,
     height: resolution,
     maxFrames: options.maxFrames,
