@@ -52,14 +52,8 @@ const program = new Command('mav-service').description('The mav generation servi
 program
   .command('serve')
   .description('the HTTP API with its queue, and workers on this machine')
-  .addOption(
-    new Option('--host <address>', 'address to listen on').default(env.MAV_SERVICE_HOST ?? '127.0.0.1'),
-  )
-  .addOption(
-    new Option('--port <n>', 'port (0: any free one)')
-      .argParser(integer(0, 65535))
-      .default(Number(env.MAV_SERVICE_PORT ?? 8080)),
-  )
+  .addOption(new Option('--host <address>', 'address to listen on').default('127.0.0.1'))
+  .addOption(new Option('--port <n>', 'port (0: any free one)').argParser(integer(0, 65535)).default(8080))
   .addOption(
     new Option('--redis-url <url>', 'shared Redis for a fleet (default: MAV_REDIS_URL, else one machine)'),
   )

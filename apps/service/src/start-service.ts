@@ -7,7 +7,6 @@
  * - Local workers run in this process (default) or as child processes (`workerProcesses`).
  */
 import { join, resolve } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { buildServer, type ServerOptions } from './http/build-server.js';
 import { BullmqJobQueue } from './queue/bullmq-job-queue.js';
 import type { JobQueue, JobRunner } from './queue/job-queue.js';
@@ -19,11 +18,6 @@ import {
   startRedisServer,
 } from './queue/redis-server-process.js';
 import { ResultDirectory } from './results/result-directory.js';
-import type { RunningWorker } from './worker/bullmq-worker.js';
-import { CascadeJobRunner } from './worker/cascade-job-runner.js';
-import { loadWorkerCascade } from './worker/load-worker-cascade.js';
-import { describeModel, randomWeightsNotice, selectModel } from './worker/model-selection.js';
-import { startWorker } from './worker/start-worker.js';
 import { startWorkerProcesses, type WorkerProcesses } from './worker/worker-processes.js';
 
 /** Options of {@link startService}. */
@@ -60,9 +54,6 @@ export interface ServiceOptions extends Pick<ServerOptions, 'token' | 'rateLimit
 export interface RunningService {
   readonly url: string;
   readonly engine: JobQueue['engine'];
-  readonly app: FastifyInstance;
-  /** The private Redis's URL, when the service started one. */
-  readonly redisUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -99,9 +90,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       if (privateRedis === undefined) options.onLog(`queue: BullMQ on ${redisUrl}`);
       await startLocalWorkers(options, settings, resultsPath, stops);
     } else {
-      options.onLog(
-        'queue: in this process (p-queue): redis-server is not installed, so queued jobs do not survive a restart',
-      );
+      const why = options.queue === 'memory' ? '--queue memory' : 'redis-server is not installed';
+      options.onLog(`queue: in this process (p-queue): ${why}, so queued jobs do not survive a restart`);
       queue = new MemoryJobQueue({ runners: await loadRunners(options, results, stops), ...queueCommon });
       stops.push(() => queue.close());
     }
@@ -119,13 +109,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     stops.push(() => app.close());
     const address = await app.listen({ host: options.host, port: options.port });
     options.onLog(`results: ${resultsPath}`);
-    return {
-      url: address,
-      engine: queue.engine,
-      app,
-      redisUrl: privateRedis?.url,
-      close: stopAll,
-    };
+    return { url: address, engine: queue.engine, close: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
@@ -165,8 +149,10 @@ async function startLocalWorkers(
     stops.push(() => children.stop());
     return;
   }
+  // Loaded here, not at the top: a service without workers of its own never loads the cascade's runtime.
+  const { startWorker } = await import('./worker/start-worker.js');
   for (let index = 1; index <= options.workers; index++) {
-    const worker: RunningWorker = await startWorker({
+    const worker = await startWorker({
       ...common,
       redis: settings,
       results,
@@ -186,6 +172,9 @@ async function loadRunners(
   results: ResultDirectory,
   stops: (() => Promise<void>)[],
 ): Promise<JobRunner[]> {
+  const { CascadeJobRunner } = await import('./worker/cascade-job-runner.js');
+  const { loadWorkerCascade } = await import('./worker/load-worker-cascade.js');
+  const { describeModel, randomWeightsNotice, selectModel } = await import('./worker/model-selection.js');
   const selection = selectModel({ model: options.model, cwd: options.cwd, env: options.env });
   if (selection.kind === 'random' && selection.fallback) options.onLog(`note: ${randomWeightsNotice}`);
   const runners: JobRunner[] = [];

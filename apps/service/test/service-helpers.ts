@@ -207,23 +207,19 @@ export const quickJob = { steps: 1, frames: 4 } as const;
 /** Frames of a text-to-video result of {@link quickJob}: (4 − 1) × 5 + 1. */
 export const quickJobFrames = 16;
 
-/** The service in this process on the test's own redis-server, with `workers` in-process workers. */
+/** The service in this process on the test's own redis-server, with one in-process worker unless told. */
 export async function startTestService(
   cleanup: (() => void | Promise<void>)[],
   overrides: Partial<ServiceOptions> = {},
-): Promise<{ url: string; folder: string; results: string; redisUrl: string | undefined; logs: string[] }> {
+): Promise<{ url: string; folder: string; results: string; logs: string[] }> {
   const folder = temporaryFolder(cleanup);
-  let redisUrl: string | undefined;
-  if (overrides.queue !== 'memory') {
-    const redis = await startRedisServer();
-    cleanup.push(() => redis.stop());
-    redisUrl = redis.url;
-  }
+  const redis = await startRedisServer();
+  cleanup.push(() => redis.stop());
   const logs: string[] = [];
   const service = await startService({
     host: '127.0.0.1',
     port: 0,
-    redisUrl,
+    redisUrl: redis.url,
     dataDirectory: folder,
     workers: 1,
     model: 'random:tiny',
@@ -237,5 +233,5 @@ export async function startTestService(
     ...overrides,
   });
   cleanup.push(() => service.close());
-  return { url: service.url, folder, results: join(folder, 'results'), redisUrl, logs };
+  return { url: service.url, folder, results: join(folder, 'results'), logs };
 }

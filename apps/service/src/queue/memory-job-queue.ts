@@ -164,10 +164,10 @@ export class MemoryJobQueue implements JobQueue {
 
   #forgetOld(): void {
     const keep = this.#options.keepFinished ?? 1000;
-    let finished = [...this.#jobs.values()].filter((entry) => entry.snapshot.finishedAt !== null);
-    while (finished.length > keep) {
-      this.#jobs.delete(finished[0]!.snapshot.id);
-      finished = finished.slice(1);
+    const finished = [...this.#jobs.values()].filter((entry) => entry.snapshot.finishedAt !== null);
+    // A Map keeps insertion order: the first finished entries are the oldest.
+    for (const entry of finished.slice(0, Math.max(0, finished.length - keep))) {
+      this.#jobs.delete(entry.snapshot.id);
     }
   }
 }

@@ -147,7 +147,7 @@ export class CascadeJobRunner implements JobRunner {
         for (const format of formats) {
           const index = position + 1;
           const path = this.results.pathOf(job.id, index, format);
-          // Counted before the write: an abort during it must remove whatever the writer left.
+          // Listed before the write, so that a failure after it reached the folder still removes it.
           const file = { index, format, bytes: 0, numFrames: 0, width: 0, height: 0, fps: frames.fps };
           written.push(file);
           const video = await writeVideo({ frames, path, format, overwrite: true, signal });

@@ -22,7 +22,6 @@ export interface WorkerProcessesOptions {
 
 /** Running worker children. */
 export interface WorkerProcesses {
-  readonly pids: () => number[];
   /** Stops every child (SIGTERM) and waits for them. */
   stop(): Promise<void>;
 }
@@ -74,7 +73,6 @@ export function startWorkerProcesses(options: WorkerProcessesOptions): WorkerPro
   for (let worker = 1; worker <= options.count; worker++) start(worker);
 
   return {
-    pids: () => [...children.values()].map((child) => child.pid!).filter((pid) => pid !== undefined),
     async stop() {
       stopping = true;
       for (const timer of timers) clearTimeout(timer);
