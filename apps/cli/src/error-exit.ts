@@ -26,6 +26,8 @@ export const mavErrorExitCodes: Readonly<Record<string, ExitCode>> = {
   safetensors: exitCodes.model,
   'weight-mismatch': exitCodes.model,
   'model-load': exitCodes.model,
+  // @mav/cascade: the run needs a stage the model lacks (not trained yet).
+  'model-stage-missing': exitCodes.model,
   // @mav/diffusion: NaN or infinity out of the network, mostly damaged weights.
   'non-finite': exitCodes.model,
   // @mav/tensor and its backends.

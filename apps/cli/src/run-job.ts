@@ -26,6 +26,7 @@ import { randomWeightsNotice, resolveModel } from './model-source.js';
 import { type CheckedInput, checkOutputIsSafe } from './output-safety.js';
 import { displayPath, numberedPath, type OutputTarget, resolveOutputTarget } from './output-target.js';
 import { createProgressReporter, type ProgressReporter, progressModeFor } from './progress-reporter.js';
+import { promptWarnings } from './prompt-warnings.js';
 import { checkInputFile, type InputFile } from './read-inputs.js';
 import { formatSize, stopAfterForSize } from './resolution.js';
 
@@ -187,7 +188,10 @@ export function describeWritten(context: CliContext, video: WrittenVideo, seed: 
 
 /** What a generating command reads and writes, checked by {@link runGeneration} before any work. */
 export interface GenerationChecks {
-  /** The prompt, when one was given: an empty one (or only spaces) gets {@link blankPromptWarning}. */
+  /**
+   * The prompt, when one was given: an empty one (or only spaces) gets {@link blankPromptWarning}, words the
+   * model does not know and words past its context get `promptWarnings`.
+   */
   readonly prompt?: string;
   /** Input files named on the command line (missing, a folder, unreadable: exit 5). */
   readonly inputs?: readonly InputFile[];
@@ -231,6 +235,10 @@ export async function runGeneration(
   if (checks.prompt !== undefined && checks.prompt.trim() === '')
     context.stderr.write(`${blankPromptWarning}\n`);
   await withCascade(context, flags, async ({ cascade, reporter }) => {
+    if (checks.prompt !== undefined) {
+      for (const line of promptWarnings(cascade.analyzePrompt(checks.prompt)))
+        context.stderr.write(`${line}\n`);
+    }
     const jobOptions = jobOptionsFrom(context, flags, cascade, reporter);
     const outcome = await run(cascade, jobOptions);
     const results = Array.isArray(outcome) ? outcome : [outcome];

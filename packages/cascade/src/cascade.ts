@@ -204,7 +204,9 @@ export class Cascade {
       'numFrames' | 'frameSkip' | 'outputSize' | 'stopAfter' | 'stages'
     > = {},
   ): CascadeDescription {
-    const plan = planRun(this.manifest, options, runHeads.textToVideo);
+    // A model in training may lack stages: describe the ones it has.
+    const head = runHeads.textToVideo.filter((stage) => this.manifest.stages[stage] !== undefined);
+    const plan = planRun(this.manifest, options, head);
     const stages = describeStages(this.manifest, plan);
     return { stages, estimatedPeakBytes: this.#peak(stages) };
   }

@@ -2,6 +2,7 @@ import { defineErrorMarker, MavError } from '@mav/tensor';
 
 const manifestMarker = defineErrorMarker('ManifestError');
 const memoryMarker = defineErrorMarker('InsufficientMemoryError');
+const missingStageMarker = defineErrorMarker('MissingStageError');
 
 /** Why a manifest was refused (stable codes for programs; the message says it for people). */
 export type ManifestErrorReason =
@@ -72,5 +73,32 @@ export class InsufficientMemoryError extends MavError {
   /** True for an `InsufficientMemoryError` from any copy of this package. */
   static override isInstance(error: unknown): error is InsufficientMemoryError {
     return memoryMarker.is(error);
+  }
+}
+
+/**
+ * A run needs a stage the model does not have (not trained yet, when the manifest lists it under `missing`).
+ * Code `model-stage-missing`; `stage` names the stage and `untrained` says whether the manifest lists it.
+ */
+export class MissingStageError extends MavError {
+  readonly [missingStageMarker.marker] = true;
+  readonly stage: string;
+  readonly untrained: boolean;
+
+  constructor(options: { model: string; stage: string; untrained: boolean; need?: string }) {
+    const untrained = options.untrained ? ' (the manifest lists it as not trained yet)' : '';
+    const need = options.need === undefined ? '' : `; ${options.need}`;
+    super(
+      'model-stage-missing',
+      `The model '${options.model}' has no ${options.stage} stage${untrained}${need}.`,
+    );
+    this.name = 'MissingStageError';
+    this.stage = options.stage;
+    this.untrained = options.untrained;
+  }
+
+  /** True for a `MissingStageError` from any copy of this package. */
+  static override isInstance(error: unknown): error is MissingStageError {
+    return missingStageMarker.is(error);
   }
 }

@@ -12,7 +12,12 @@ export type {
   VideoStageName,
 } from './cascade-options.js';
 export { normalizeEmbeddings } from './embedding-normalization.js';
-export { InsufficientMemoryError, ManifestError, type ManifestErrorReason } from './errors.js';
+export {
+  InsufficientMemoryError,
+  ManifestError,
+  type ManifestErrorReason,
+  MissingStageError,
+} from './errors.js';
 export { type LoadedModelFiles, loadModelFiles, type StageWeights } from './files/load-model-files.js';
 export {
   createMemorySource,

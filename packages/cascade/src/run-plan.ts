@@ -1,6 +1,7 @@
 import { guidanceRows } from '@mav/diffusion';
 import type { GenerateOptions, TextToImageOptions, VideoStageName } from './cascade-options.js';
 import type { ModelManifest, StageName } from './manifest/manifest-schema.js';
+import { requireStage } from './stages/stage-context.js';
 
 /** The stages whose output is a video, in cascade order: where a run may stop. */
 export const videoStageNames: readonly VideoStageName[] = [
@@ -49,6 +50,8 @@ export function planRun(
   head: readonly StageName[],
 ): RunPlan {
   checkGenerateOptions(manifest, options);
+  // Every stage the run starts with must exist (a model in training may lack some).
+  for (const stage of head) requireStage(manifest, stage);
   const { stages } = manifest;
   const stopAfter = options.stopAfter;
   if (stopAfter !== undefined && !videoStageNames.includes(stopAfter)) {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createOnnxruntimeNodeBackend } from '@mav/backend-onnxruntime-node';
 import type { ModelManifest, StageTensorEvent } from '@mav/cascade';
@@ -226,5 +226,26 @@ describe('the mav CLI on a fresh export', () => {
       const image = decode(readFileSync(output));
       expect([image.width, image.height]).toEqual([size, size]);
     }
+  });
+
+  it('a model in training (stages missing): info says what is not trained, image works, generate names the stage', () => {
+    const partial = join(folder, 'partial');
+    cpSync(cascadeFolder, partial, { recursive: true });
+    const edited = structuredClone(manifest);
+    for (const stage of ['decoder', 'interpolation', 'superResolutionLow', 'superResolutionHigh'] as const)
+      delete edited.stages[stage];
+    edited.missing = ['decoder', 'interpolation', 'superResolutionLow', 'superResolutionHigh'];
+    writeFileSync(join(partial, 'manifest.json'), JSON.stringify(edited, null, 2));
+    const info = mav(['info', partial]);
+    expect(info.status, info.stderr).toBe(0);
+    expect(info.stdout).toContain(
+      'not trained yet: decoder, interpolation, superResolutionLow, superResolutionHigh',
+    );
+    expect(info.stdout).toMatch(/vocabulary \(\d+ words\): .*\bstar\b/);
+    const image = mav(['image', prompt, '--model', partial, '-q', '-o', join(folder, 'partial.png')]);
+    expect(image.status, image.stderr).toBe(0);
+    const video = mav(['generate', prompt, '--model', partial, '-q', '-o', join(folder, 'partial.mp4')]);
+    expect(video.status).toBe(3);
+    expect(video.stderr).toContain('no decoder stage (the manifest lists it as not trained yet)');
   });
 });

@@ -1,8 +1,6 @@
 import { Command, Option } from 'commander';
 import type { CliContext } from '../cli-context.js';
-import { CliError } from '../cli-error.js';
-import { exitCodes } from '../exit-codes.js';
-import { addModelOptions, type GenerationFlags } from '../generation-options.js';
+import { addModelOptions, addOutputOptions, type GenerationFlags } from '../generation-options.js';
 import { integerParser, numberParser, perStageParser, stageNames } from '../parse-options.js';
 import { runGeneration } from '../run-job.js';
 
@@ -20,14 +18,6 @@ export function imageCommand(context: CliContext): Command {
   const command = new Command('image')
     .description('generate an image from a text prompt (the text-to-image model: prior and image decoder)')
     .argument('<prompt>', 'what the image shows')
-    .addOption(new Option('-o, --output <path>', 'output image (.png)').default('out.png'))
-    .addOption(
-      new Option(
-        '--force',
-        'replace an existing output file (never a folder, a link or an input of the command)',
-      ),
-    )
-    .addOption(new Option('--overwrite', 'the same as --force').implies({ force: true }))
     .addOption(
       new Option('--seed <n>', 'random seed (default: a fresh one, printed)').argParser(
         integerParser(0, 2 ** 32 - 1),
@@ -52,32 +42,32 @@ export function imageCommand(context: CliContext): Command {
         integerParser(1, 8192),
       ),
     );
+  addOutputOptions(command, { defaultOutput: 'out.png', description: 'output image (.png)' });
   addModelOptions(command).action(async (prompt: string, flags: ImageFlags) => {
-    await runGeneration(context, flags, async (cascade, jobOptions) => {
-      if (cascade.manifest.stages.imageDecoder === undefined) {
-        throw new CliError(
-          exitCodes.model,
-          `the model '${cascade.manifest.name}' has no text-to-image stage (imageDecoder).`,
-        );
-      }
-      const result = await cascade.textToImage({
-        prompt,
-        ...(jobOptions.seed === undefined ? {} : { seed: jobOptions.seed }),
-        ...(jobOptions.stages === undefined ? {} : { stages: jobOptions.stages }),
-        ...(flags.resolution === undefined ? {} : { outputSize: flags.resolution }),
-        superResolution: flags.superResolution,
-        ...(jobOptions.signal === undefined ? {} : { signal: jobOptions.signal }),
-        ...(jobOptions.onProgress === undefined ? {} : { onProgress: jobOptions.onProgress }),
-      });
-      // [1 3 H W] -> a 1-frame video [1 3 1 H W] (one frame is written as a plain PNG)
-      const [, , height, width] = result.image.dims as [number, number, number, number];
-      return {
-        video: result.image.reshape([1, 3, 1, height, width]),
-        fps: 1,
-        stages: result.stages,
-        imageEmbedding: result.imageEmbedding,
-      };
-    });
+    await runGeneration(
+      context,
+      flags,
+      async (cascade, jobOptions) => {
+        const result = await cascade.textToImage({
+          prompt,
+          ...(jobOptions.seed === undefined ? {} : { seed: jobOptions.seed }),
+          ...(jobOptions.stages === undefined ? {} : { stages: jobOptions.stages }),
+          ...(flags.resolution === undefined ? {} : { outputSize: flags.resolution }),
+          superResolution: flags.superResolution,
+          ...(jobOptions.signal === undefined ? {} : { signal: jobOptions.signal }),
+          ...(jobOptions.onProgress === undefined ? {} : { onProgress: jobOptions.onProgress }),
+        });
+        // [1 3 H W] -> a 1-frame video [1 3 1 H W] (one frame is written as a plain PNG)
+        const [, , height, width] = result.image.dims as [number, number, number, number];
+        return {
+          video: result.image.reshape([1, 3, 1, height, width]),
+          fps: 1,
+          stages: result.stages,
+          imageEmbedding: result.imageEmbedding,
+        };
+      },
+      { prompt },
+    );
   });
   return command;
 }

@@ -59,7 +59,11 @@ export function infoCommand(context: CliContext): Command {
     .addOption(new Option('--json', 'print JSON instead of a table'));
   addModelOptions(command).action(
     async (manifest: string | undefined, flags: GenerationFlags & { json?: boolean }) => {
-      const modelFlags = { ...flags, ...(manifest === undefined ? {} : { model: manifest }), quiet: true };
+      const modelFlags = {
+        ...flags,
+        ...(manifest === undefined ? {} : { model: manifest }),
+        quiet: true,
+      };
       await withCascade(context, modelFlags, async ({ cascade }) => {
         const description = cascade.describe();
         if (flags.json) {
@@ -71,9 +75,21 @@ export function infoCommand(context: CliContext): Command {
           ...description.stages.map(stageRow),
         ];
         const totalParameters = description.stages.reduce((sum, stage) => sum + stage.parameterCount, 0);
-        context.stdout.write(
-          `${formatTable(rows)}\n\nparameters: ${formatCount(totalParameters)} in all\nexpected peak memory: ${formatBytes(description.estimatedPeakBytes)}\n`,
-        );
+        const { stages, missing } = cascade.manifest;
+        const lines = [
+          formatTable(rows),
+          '',
+          `parameters: ${formatCount(totalParameters)} in all`,
+          `expected peak memory: ${formatBytes(description.estimatedPeakBytes)}`,
+        ];
+        if (stages.imageDecoder !== undefined)
+          lines.push(
+            `text-to-image (mav image): imageDecoder at ${stages.imageDecoder.resolution}x${stages.imageDecoder.resolution}`,
+          );
+        if (missing !== undefined && missing.length > 0) lines.push(`not trained yet: ${missing.join(', ')}`);
+        const vocabulary = cascade.components.textEncoder.tokenizer.vocabulary();
+        lines.push(`vocabulary (${vocabulary.length} words): ${vocabulary.join(' ')}`);
+        context.stdout.write(`${lines.join('\n')}\n`);
       });
     },
   );

@@ -1,4 +1,5 @@
 import type { Tensor } from '@mav/tensor';
+import { MissingStageError } from '../errors.js';
 import type { StageWeights } from '../files/load-model-files.js';
 import type { ModelManifest, StageName } from '../manifest/manifest-schema.js';
 import type { StageRuntime } from '../stage-runtime.js';
@@ -69,27 +70,29 @@ export abstract class StageComponent {
   }
 }
 
-/** The weights of a stage, or a RangeError saying the manifest lacks the stage. */
+/** The weights of a stage, or a `MissingStageError` saying the model lacks the stage. */
 export function stageWeights(context: StageContext, stage: StageName): Record<string, Tensor> {
-  const weights = context.weights[stage];
-  if (weights === undefined) {
-    throw new RangeError(`The model '${context.manifest.name}' has no ${stage} stage.`);
-  }
-  return weights;
+  requireStage(context.manifest, stage);
+  return context.weights[stage]!;
 }
 
 /**
- * The manifest entry of a stage the run needs, or a RangeError that says the model lacks it (and whether
- * the manifest lists it as not trained yet).
+ * The manifest entry of a stage the run needs, or a `MissingStageError` that says the model lacks it (and
+ * whether the manifest lists it as not trained yet).
  */
 export function requireStage<Name extends StageName>(
   manifest: ModelManifest,
   stage: Name,
+  need?: string,
 ): NonNullable<ModelManifest['stages'][Name]> {
   const entry = manifest.stages[stage];
   if (entry === undefined) {
-    const untrained = manifest.missing?.includes(stage) ? ' (the manifest lists it as not trained yet)' : '';
-    throw new RangeError(`The model '${manifest.name}' has no ${stage} stage${untrained}.`);
+    throw new MissingStageError({
+      model: manifest.name,
+      stage,
+      untrained: manifest.missing?.includes(stage) ?? false,
+      ...(need === undefined ? {} : { need }),
+    });
   }
   return entry as NonNullable<ModelManifest['stages'][Name]>;
 }
