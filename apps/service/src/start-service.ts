@@ -18,6 +18,7 @@ import {
   startRedisServer,
 } from './queue/redis-server-process.js';
 import { ResultDirectory } from './results/result-directory.js';
+import { ServiceConfigError } from './service-config-error.js';
 import { startWorkerProcesses, type WorkerProcesses } from './worker/worker-processes.js';
 
 /** Options of {@link startService}. */
@@ -107,7 +108,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         ),
     });
     stops.push(() => app.close());
-    const address = await app.listen({ host: options.host, port: options.port });
+    const address = await app.listen({ host: options.host, port: options.port }).catch((error: unknown) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EADDRINUSE' && code !== 'EADDRNOTAVAIL' && code !== 'EACCES') throw error;
+      throw new ServiceConfigError(
+        `cannot listen on ${options.host}:${options.port} (${code}): give another --port or --host.`,
+        { cause: error },
+      );
+    });
     options.onLog(`results: ${resultsPath}`);
     return { url: address, engine: queue.engine, close: stopAll };
   } catch (error) {

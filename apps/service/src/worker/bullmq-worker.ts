@@ -5,10 +5,9 @@
  * it again. A cancellation arrives on a Redis channel and aborts the job's AbortSignal; a job marked
  * cancelled before it started is dropped.
  */
-import { UnrecoverableError, Worker } from 'bullmq';
-import type { JobProgress } from '../api/job-view.js';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { WorkerResult } from '../queue/bullmq-snapshot.js';
-import { cancelledError, encodeJobError, jobErrorFrom } from '../queue/job-failure.js';
+import { cancelledError, decodeJobError, encodeJobError, jobErrorFrom } from '../queue/job-failure.js';
 import type { JobPayload, JobRunner } from '../queue/job-queue.js';
 import {
   cancelChannel,
@@ -51,7 +50,7 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<R
 
   // The third parameter matters: BullMQ passes the job's AbortSignal only to a processor that takes it.
   const processor = async (
-    job: { id?: string; data: JobPayload; updateProgress(progress: JobProgress): Promise<void> },
+    job: Job<JobPayload, WorkerResult>,
     _token: string | undefined,
     signal: AbortSignal | undefined,
   ): Promise<WorkerResult> => {
@@ -76,13 +75,10 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<R
         },
       );
       await pending;
-      report({ kind: 'completed', jobId: id });
       return { files };
     } catch (error) {
       await pending;
-      const failure = jobErrorFrom(error, controller.signal);
-      report({ kind: 'failed', jobId: id, ...failure });
-      throw new UnrecoverableError(encodeJobError(failure));
+      throw new UnrecoverableError(encodeJobError(jobErrorFrom(error, controller.signal)));
     }
   };
 
@@ -93,6 +89,11 @@ export async function startBullmqWorker(options: BullmqWorkerOptions): Promise<R
     ...(options.name === undefined ? {} : { name: options.name }),
     ...(options.lockDurationMs === undefined ? {} : { lockDuration: options.lockDurationMs }),
     ...(options.stalledIntervalMs === undefined ? {} : { stalledInterval: options.stalledIntervalMs }),
+  });
+  // Reported once BullMQ has recorded the outcome: a worker that lost its job's lock does not say 'completed'.
+  worker.on('completed', (job) => report({ kind: 'completed', jobId: job.id! }));
+  worker.on('failed', (job, error) => {
+    if (job?.id !== undefined) report({ kind: 'failed', jobId: job.id, ...decodeJobError(error.message) });
   });
   worker.on('error', (error) => report({ kind: 'error', message: error.message }));
 
