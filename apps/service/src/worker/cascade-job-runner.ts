@@ -4,7 +4,14 @@
  * atomically. A job that fails or is cancelled leaves no file (the ones already written are removed).
  * The cascade's own loop is `Cascade.textToVideo` and its siblings in `@mav/cascade`.
  */
-import type { Cascade, CascadeResult, GenerateOptions } from '@mav/cascade';
+import {
+  type Cascade,
+  type CascadeResult,
+  type GenerateOptions,
+  planRun,
+  runHeads,
+  type StageName,
+} from '@mav/cascade';
 import { throwIfAborted } from '@mav/tensor';
 import { framesFromModelOutput, resizeFrames, type VideoFrames } from '@mav/video-io';
 import { writeVideo } from '@mav/video-io/node';
@@ -73,24 +80,34 @@ async function runMode(
   }
 }
 
-/** The progress estimate of a job: its stages weighted by `describe()`'s FLOPs × steps. */
-function estimateFor(cascade: Cascade, payload: JobPayload, options: GenerateOptions): ProgressEstimate {
-  const description = cascade.describe(options);
-  const weights: Record<string, number> = {};
-  for (const stage of description.stages) {
-    const entry = cascade.manifest.stages[stage.name] as { steps?: number } | undefined;
-    const steps = options.stages?.[stage.name]?.steps ?? entry?.steps ?? 1;
-    weights[stage.name] = stage.flopsPerStep * steps;
+/** The first stages of a job's run, as the cascade names them. */
+function runHeadOf(request: JobPayload['request']): readonly StageName[] {
+  switch (request.mode) {
+    case 'text':
+      return runHeads.textToVideo;
+    case 'variations':
+      return request.image === undefined ? runHeads.textToVideo : runHeads.imageVariations;
+    default:
+      return runHeads.fromImage;
   }
+}
+
+/**
+ * The progress estimate of a job: the stages of the cascade's plan (`planRun`), each weighted by its FLOPs
+ * per step (`describe()`) × its planned steps.
+ */
+function estimateFor(cascade: Cascade, payload: JobPayload, options: GenerateOptions): ProgressEstimate {
   const { request } = payload;
-  const plan = plannedStages({
-    mode: request.mode,
-    tail: description.stages.map((stage) => stage.name),
-    ...(request.mode === 'variations'
-      ? { count: request.count, fromImage: request.image !== undefined }
-      : {}),
+  const plan = planRun(cascade.manifest, options, runHeadOf(request));
+  const weights: Partial<Record<StageName, number>> = {};
+  for (const stage of cascade.describe(options).stages) {
+    weights[stage.name] = stage.flopsPerStep * (plan.steps[stage.name] ?? 1);
+  }
+  const count = request.mode === 'variations' ? request.count : 1;
+  return new ProgressEstimate({
+    plan: plannedStages({ mode: request.mode, planStages: plan.stages, count }),
+    weights,
   });
-  return new ProgressEstimate({ plan, weights });
 }
 
 /** A {@link JobRunner} over one loaded cascade (kept sessions stay warm between jobs). */

@@ -4,7 +4,7 @@
  * resized to the exact size).
  */
 import type { Cascade, GenerateOptions, StageName, VideoStageName } from '@mav/cascade';
-import { stageNames } from '@mav/cascade';
+import { stageNames, videoStageNames } from '@mav/cascade';
 import type { JobRequest } from '../api/job-request.js';
 
 /** The size a request asks for, or undefined. */
@@ -32,14 +32,6 @@ function perStageSettings(request: JobRequest): GenerateOptions['stages'] {
   return settings;
 }
 
-/** The video stages in cascade order: where a run may stop. */
-const videoStageOrder: readonly VideoStageName[] = [
-  'decoder',
-  'interpolation',
-  'superResolutionLow',
-  'superResolutionHigh',
-];
-
 /**
  * The first video stage (in cascade order) whose output covers `size`, moved on past the interpolation
  * stage that follows it (interpolation keeps the size); undefined when none does (run every stage).
@@ -48,7 +40,7 @@ export function stopAfterFor(
   cascade: Pick<Cascade, 'manifest'>,
   size: { width: number; height: number },
 ): VideoStageName | undefined {
-  const present = videoStageOrder.filter((stage) => cascade.manifest.stages[stage] !== undefined);
+  const present = videoStageNames.filter((stage) => cascade.manifest.stages[stage] !== undefined);
   for (const [index, stage] of present.entries()) {
     const resolution = (cascade.manifest.stages[stage] as { resolution?: number } | undefined)?.resolution;
     if (resolution === undefined || resolution < size.width || resolution < size.height) continue;

@@ -2,27 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { ProgressEstimate, plannedStages } from './progress-estimate.js';
 
 describe('plannedStages', () => {
-  it('lists the stages each mode runs, in order', () => {
-    const tail = ['decoder', 'interpolation', 'superResolutionLow'] as const;
-    expect(plannedStages({ mode: 'text', tail: [...tail] })).toEqual([
+  it("takes the cascade's plan, and repeats the decoder and what follows for each variation", () => {
+    const planStages = ['textEncoder', 'prior', 'decoder', 'interpolation'] as const;
+    expect(plannedStages({ mode: 'text', planStages })).toEqual([...planStages]);
+    expect(plannedStages({ mode: 'variations', planStages, count: 2 })).toEqual([
       'textEncoder',
       'prior',
       'decoder',
       'interpolation',
-      'superResolutionLow',
-    ]);
-    expect(plannedStages({ mode: 'animate', tail: [...tail] })).toEqual([
-      'imageEncoder',
-      'textEncoder',
-      'interpolation',
-      'interpolation',
-      'superResolutionLow',
-    ]);
-    expect(plannedStages({ mode: 'variations', tail: ['decoder'], count: 2, fromImage: true })).toEqual([
-      'textEncoder',
-      'imageEncoder',
       'decoder',
-      'decoder',
+      'interpolation',
     ]);
   });
 });

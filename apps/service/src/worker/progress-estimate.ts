@@ -8,33 +8,24 @@ import type { StageName, StageProgress } from '@mav/cascade';
 import type { JobMode } from '../api/job-request.js';
 import type { JobProgress } from '../api/job-view.js';
 
-/** The video stages after the keyframes, in cascade order. */
-const tailStages: readonly StageName[] = ['interpolation', 'superResolutionLow', 'superResolutionHigh'];
-
 /**
- * The stages a job of `mode` runs, in order (a stage may appear twice: the image modes make their keyframes
- * with the interpolation network, then interpolate them). `tail` holds the video stages the run reaches.
+ * The stages a job runs, in order, from the cascade's own plan of one run (`planRun(...).stages`; the
+ * image modes list the interpolation network twice: it makes their keyframes, then interpolates them).
+ * Variations run the encoders once and everything from the decoder on `count` times.
  */
 export function plannedStages(options: {
   readonly mode: JobMode;
-  readonly tail: readonly StageName[];
+  readonly planStages: readonly StageName[];
   readonly count?: number;
-  readonly fromImage?: boolean;
 }): StageName[] {
-  const tail = tailStages.filter((stage) => options.tail.includes(stage));
-  switch (options.mode) {
-    case 'text':
-      return ['textEncoder', 'prior', 'decoder', ...tail];
-    case 'variations': {
-      const head: StageName[] = options.fromImage
-        ? ['textEncoder', 'imageEncoder']
-        : ['textEncoder', 'prior'];
-      const one: StageName[] = ['decoder', ...tail];
-      return [...head, ...Array.from({ length: options.count ?? 1 }, () => one).flat()];
-    }
-    default:
-      return ['imageEncoder', 'textEncoder', 'interpolation', ...tail];
-  }
+  const { planStages } = options;
+  const repeatFrom = planStages.indexOf('decoder');
+  if (options.mode !== 'variations' || repeatFrom < 0) return [...planStages];
+  const each = planStages.slice(repeatFrom);
+  return [
+    ...planStages.slice(0, repeatFrom),
+    ...Array.from({ length: options.count ?? 1 }, () => each).flat(),
+  ];
 }
 
 /** Follows one job's progress events. */
