@@ -65,9 +65,7 @@ export class InsufficientMemoryError extends MavError {
       `This run needs an estimated ${gib(options.estimatedBytes)} at stage '${options.stage}', more than the memory limit of ${gib(options.limitBytes)}. Generate fewer frames, stop after an earlier stage (stopAfter), or raise memoryLimitBytes.`,
     );
     this.name = 'InsufficientMemoryError';
-    this.estimatedBytes = options.estimatedBytes;
-    this.limitBytes = options.limitBytes;
-    this.stage = options.stage;
+    ({ estimatedBytes: this.estimatedBytes, limitBytes: this.limitBytes, stage: this.stage } = options);
   }
 
   /** True for an `InsufficientMemoryError` from any copy of this package. */

@@ -5,7 +5,7 @@ import { normalizeEmbeddings } from '../embedding-normalization.js';
 import { createScheduler } from '../scheduler-factory.js';
 import { requireStage, type SamplingOptions, StageComponent, stageWeights } from './stage-context.js';
 import type { TextEncoding } from './text-encoder-stage.js';
-import { drawInitialNoise } from './unet-diffusion.js';
+import { drawInitialNoise, loopOptions } from './unet-diffusion.js';
 
 /** Options of `PriorStage.sample`. */
 export interface PriorSampleOptions extends SamplingOptions {
@@ -60,18 +60,8 @@ export class PriorStage extends StageComponent {
           },
           numInferenceSteps: steps,
           initialNoise,
-          seed: options.seed,
-          streamOffset: options.streamOffset ?? 0n,
           ...(guidance ? { guidance } : {}),
-          ...(options.signal ? { signal: options.signal } : {}),
-          stage: 'prior',
-          onProgress: (progress) =>
-            options.onProgress?.({
-              stage: 'prior',
-              step: progress.step,
-              totalSteps: progress.totalSteps,
-              elapsedMs: performance.now() - started,
-            }),
+          ...loopOptions('prior', options, started),
         }),
     );
     const embedding = normalizeEmbeddings(result.sample, this.context.manifest.embeddings);

@@ -1,4 +1,10 @@
-import { type ClassifierFreeGuidanceConfig, denoise, guidanceRows, isGuided } from '@mav/diffusion';
+import {
+  type ClassifierFreeGuidanceConfig,
+  type DenoiseProgress,
+  denoise,
+  guidanceRows,
+  isGuided,
+} from '@mav/diffusion';
 import {
   buildUNet,
   resolveUNetConfig,
@@ -117,18 +123,8 @@ export async function sampleUNet(
         },
         numInferenceSteps: steps,
         initialNoise,
-        seed: options.seed,
-        streamOffset: options.streamOffset ?? 0n,
         ...(guidance ? { guidance } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
-        stage: options.stage,
-        onProgress: (progress) =>
-          options.onProgress?.({
-            stage: options.stage,
-            step: progress.step,
-            totalSteps: progress.totalSteps,
-            elapsedMs: performance.now() - started,
-          }),
+        ...loopOptions(options.stage, options, started),
       }),
   );
   return result.sample;
@@ -149,6 +145,26 @@ export function drawInitialNoise(
   streamOffset: bigint = 0n,
 ): Tensor<'float32'> {
   return randomNormalTensor({ seed, stream: streamOffset + BigInt(stageStreams.initialNoise), dims });
+}
+
+/**
+ * The options of `denoise` that come from a stage's sampling options: seed and stream offset, abort, the
+ * stage label, and progress as the stage's `StageProgress` (elapsed since `started`).
+ */
+export function loopOptions(stage: StageName, options: SamplingOptions, started: number) {
+  return {
+    seed: options.seed,
+    streamOffset: options.streamOffset ?? 0n,
+    ...(options.signal ? { signal: options.signal } : {}),
+    stage,
+    onProgress: (progress: DenoiseProgress) =>
+      options.onProgress?.({
+        stage,
+        step: progress.step,
+        totalSteps: progress.totalSteps,
+        elapsedMs: performance.now() - started,
+      }),
+  };
 }
 
 /** A float32 tensor of zeros. */
