@@ -47,9 +47,9 @@ function expectGolden(tensors: Tensor<'float32'>[], name: string) {
   const scale = Math.max(1, Math.abs(expected.fingerprint.squares));
   expect(Math.abs(actual.sum - expected.fingerprint.sum)).toBeLessThan(1e-5 * scale);
   expect(Math.abs(actual.squares - expected.fingerprint.squares)).toBeLessThan(1e-5 * scale);
-  actual.samples.forEach((value, index) =>
-    expect(Math.abs(value - expected.fingerprint.samples[index]!)).toBeLessThan(1e-5),
-  );
+  actual.samples.forEach((value, index) => {
+    expect(Math.abs(value - expected.fingerprint.samples[index]!)).toBeLessThan(1e-5);
+  });
 }
 
 function hash(tensors: Tensor<'float32'>[]): string {
