@@ -1,7 +1,5 @@
 import {
   AbortError,
-  float16ToFloat32,
-  float32ToFloat16,
   RandomStream,
   type Session,
   Tensor,
