@@ -53,6 +53,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       'cascade',
     )
     .option('--steps <stage=n,...>', 'sampling steps per stage, over the prompt set’s', parseSteps)
+    .option(
+      '--ablation <folder>',
+      'report the temporal-initialisation ablation from `python3 -m mav_train.judges ablation --out <folder>`',
+    )
     .option('--threads <n>', 'onnxruntime threads', (value) => Number(value), 2)
     .option('--judges <folder>', 'folder of judge.json and judge.safetensors (default: the committed judges)')
     .option('--quiet', 'no progress output')
@@ -72,6 +76,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     steps?: Partial<Record<StageName, number>>;
     threads: number;
     judges?: string;
+    ablation?: string;
     quiet?: boolean;
   }>();
   if (options.source !== 'cascade' && options.source !== 'real') {
@@ -102,6 +107,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       ...(options.steps ? { steps: options.steps } : {}),
       threads: options.threads,
       ...(options.judges ? { judgeFolder: options.judges } : {}),
+      ...(options.ablation ? { ablation: options.ablation } : {}),
       signal: controller.signal,
       onProgress: progress.update,
     });

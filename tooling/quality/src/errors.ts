@@ -8,11 +8,12 @@ export type QualityErrorReason =
   | 'invalid-prompt-set'
   | 'python-failed'
   | 'model-cannot-generate'
-  | 'invalid-stored-video';
+  | 'invalid-stored-video'
+  | 'invalid-ablation';
 
 /**
  * A problem the quality harness found with its inputs (judge files, prompt set, model folder, the Python
- * renderer, a stored video). `file` names the file when there is one.
+ * renderer, a stored video, ablation logs). `file` names the file when there is one.
  */
 export class QualityError extends MavError {
   readonly [qualityErrorMarker] = true;

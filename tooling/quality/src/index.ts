@@ -18,6 +18,7 @@ export {
   videoQuality,
   videoTensor,
 } from './frames/video-tensors.js';
+export { type AblationArm, type AblationScores, readAblation } from './harness/ablation-logs.js';
 export { type ClipEncoder, cascadeClipEncoder } from './harness/clip-encoder.js';
 export {
   type GenerateVideosOptions,

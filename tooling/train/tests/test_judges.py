@@ -150,6 +150,28 @@ class PromptSetTest(unittest.TestCase):
             self.assertEqual({item["shape"] for item in items}, set(SHAPES))
 
 
+class AblationTest(unittest.TestCase):
+    def test_random_arm_keeps_the_image_weights_and_redraws_the_temporal_ones(self):
+        from mav_train.judges.ablation import random_temporal_state
+        from mav_train.models.unet import UNet, image_config_of, inflate_state_dict
+        from mav_train.presets import configs
+
+        video_config = configs("tiny")["decoderVideo"]
+        torch.manual_seed(3)
+        image_state = UNet(image_config_of(video_config)).state_dict()
+        identity = inflate_state_dict(image_state, video_config, seed=0)
+        random = random_temporal_state(image_state, video_config, seed=0)
+        self.assertEqual(set(identity), set(random))
+        temporal = [name for name in identity if name not in image_state]
+        self.assertTrue(any(name.endswith("temporal_conv.weight") for name in temporal))
+        for name in image_state:
+            self.assertTrue(torch.equal(identity[name], random[name]), name)
+        conv = next(name for name in temporal if name.endswith("temporal_conv.weight"))
+        self.assertFalse(torch.equal(identity[conv], random[conv]))
+        # a fresh layer's default initialisation, not the dirac kernel
+        self.assertLess(float(random[conv][:, :, 1].diagonal().mean()), 0.5)
+
+
 class JudgeTrainingTest(unittest.TestCase):
     def test_a_short_run_writes_the_judge_files(self):
         configure_threads()

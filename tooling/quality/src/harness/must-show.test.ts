@@ -15,20 +15,18 @@ import { type QualityModel, runQuality } from './run-quality.js';
 // scored on what it has. Real clips come from the Python world (tooling/train), rendered once into a shared
 // cache.
 
-const steps = { decoder: 2, interpolation: 1, superResolutionLow: 1, superResolutionHigh: 1 } as const;
+const steps = { imageDecoder: 2, decoder: 2, interpolation: 1, superResolutionLow: 1, superResolutionHigh: 1 } as const;
 let folder = '';
 let referenceCache = '';
 let random: QualityModel;
 let randomManifest: ModelManifest;
 let randomFiles: Map<string, Uint8Array>;
-/** The quick set, restoring two of its items' real clips instead of four (test time). */
 let quick: PromptSet;
 /** Two items of the quick set (one held-out pair, one seen), one fps probe, one restoration: for the repeat and partial runs. */
 let small: PromptSet;
 
 beforeAll(async () => {
-  const set = await loadPromptSet('quick');
-  quick = { ...set, restoration: set.restoration.slice(0, 2) };
+  quick = await loadPromptSet('quick');
   small = {
     ...quick,
     name: 'quick-2',
@@ -108,11 +106,15 @@ describe('the quality harness on the quick set', () => {
       'superResolutionHigh',
     ]);
     for (const stage of randomReport.stages) {
-      // the set is balanced (each shape and colour once, sizes and backgrounds cycled): a judge answer that
-      // ignores the prompt scores at most 3/8 on size and 2/8 on background, 1/8 on shape and colour
-      expect(stage.accuracy.all.shape, `${stage.stage} shape`).toBeLessThanOrEqual(0.25);
-      expect(stage.accuracy.all.colour, `${stage.stage} colour`).toBeLessThanOrEqual(0.25);
-      expect(stage.accuracy.all.allAttributes).toBeLessThanOrEqual(0.05);
+      // the set is balanced (each shape and colour once, sizes and backgrounds cycled): an answer that ignores
+      // the prompt is right on 1/8 of shapes and colours; video stages average it over every frame, the
+      // text-to-image stage has one frame per prompt (8 draws), so only all four at once is bounded there
+      if (stage.frames > 1) {
+        expect(stage.accuracy.all.shape, `${stage.stage} shape`).toBeLessThanOrEqual(0.25);
+        expect(stage.accuracy.all.colour, `${stage.stage} colour`).toBeLessThanOrEqual(0.25);
+        expect(stage.accuracy.all.allAttributes).toBeLessThanOrEqual(0.05);
+      }
+      expect(stage.accuracy.all.allAttributes).toBeLessThanOrEqual(0.125);
       expect(stage.realAccuracy.allAttributes).toBeGreaterThanOrEqual(0.98);
       expect(stage.frechet.frame.value).toBeGreaterThan(10 * stage.frechet.frame.floor);
       expect(stage.clipSimilarity).not.toBeNull();

@@ -120,8 +120,8 @@ export async function scoreRestoration(options: ScoreRestorationOptions): Promis
       names.map((name) => [
         name,
         {
-          psnr: present.reduceVideo((sum, entry) => sum + entry[name]!.psnr, 0) / present.length,
-          ssim: present.reduceVideo((sum, entry) => sum + entry[name]!.ssim, 0) / present.length,
+          psnr: present.reduce((sum, entry) => sum + entry[name]!.psnr, 0) / present.length,
+          ssim: present.reduce((sum, entry) => sum + entry[name]!.ssim, 0) / present.length,
         },
       ]),
     );

@@ -19,6 +19,7 @@ import { renderReferences } from '../reference-clips.js';
 import { type QualityReport, roundNumbers } from '../report/quality-report.js';
 import { reportMarkdown } from '../report/report-markdown.js';
 import { contactSheet } from '../report/report-sheet.js';
+import { readAblation } from './ablation-logs.js';
 import { cascadeClipEncoder } from './clip-encoder.js';
 import { generateVideos, jobIdentity, type QualityProgress } from './generate-videos.js';
 import {
@@ -58,6 +59,8 @@ export interface RunQualityOptions {
   referenceCache?: string;
   /** The Python interpreter of the world's renderer (default `MAV_PYTHON` or /usr/bin/python3). */
   python?: string;
+  /** A folder from `python3 -m mav_train.judges ablation`: the temporal-initialisation ablation is reported. */
+  ablation?: string;
   signal?: AbortSignal;
   onProgress?: (event: QualityProgress) => void;
 }
@@ -178,6 +181,7 @@ export async function runQuality(options: RunQualityOptions): Promise<QualityRun
       notScored: notScored(plan, cascade?.manifest),
       ...scores,
       restoration: restored,
+      ablation: options.ablation ? await readAblation(options.ablation) : null,
     });
     const files = {
       json: join(options.out, 'report.json'),

@@ -1,4 +1,5 @@
 import type { StageName } from '@mav/cascade';
+import type { AblationScores } from '../harness/ablation-logs.js';
 import type { ModelSummary, QualitySource } from '../harness/quality-plan.js';
 import type { RestorationScores } from '../harness/restoration.js';
 import type { QualityScores } from '../harness/score-run.js';
@@ -18,6 +19,8 @@ export interface QualityReport extends QualityScores {
   notScored: string[];
   /** ↑F, extrapolation, animation, SR_l^t and SR_h on real held-out clips against their baselines. */
   restoration: RestorationScores | null;
+  /** Identity vs random temporal initialisation of D^t, from two training logs (`--ablation`). */
+  ablation: AblationScores | null;
 }
 
 /**

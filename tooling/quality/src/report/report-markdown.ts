@@ -131,6 +131,20 @@ export function reportMarkdown(report: QualityReport): string {
     }
     lines.push('');
   }
+  const ablation = report.ablation;
+  if (ablation) {
+    lines.push(
+      `## Ablation: temporal layers initialised as identity vs random (${ablation.steps} steps, ${ablation.size} size)`,
+      '',
+    );
+    lines.push('| temporal init | loss at step 0 | mean loss | mean loss, last quarter |');
+    lines.push('|---|---|---|---|');
+    for (const arm of ['identity', 'random'] as const)
+      lines.push(
+        `| ${arm} | ${fixed(ablation[arm].firstLoss, 4)} | ${fixed(ablation[arm].meanLoss, 4)} | ${fixed(ablation[arm].lastQuarterLoss, 4)} |`,
+      );
+    lines.push('', `Random / identity, last quarter: ${fixed(ablation.ratio, 3)}.`, '');
+  }
   lines.push('## Items (the label predicted on most frames at the last stage)', '');
   lines.push('| row | id | prompt | fps | held out | predicted | all four right |');
   lines.push('|---|---|---|---|---|---|---|');

@@ -3,6 +3,7 @@
   train --out DIR [--count N] [--steps N] [--batch B] [--lr LR] [--seed S]   the attribute classifier
   clips --requests FILE.json --out FILE.safetensors                            reference clips and stills
   prompts --set quick|full --out FILE.json                                     an evaluation prompt set
+  ablation --out DIR [--steps N] [--size tiny|default] [--clip C --init D]       temporal init: identity vs random
 """
 
 from __future__ import annotations
@@ -29,6 +30,16 @@ def main(argv: list[str] | None = None) -> int:
     prompts_parser = commands.add_parser("prompts", help="write an evaluation prompt set")
     prompts_parser.add_argument("--set", required=True, choices=("quick", "full"))
     prompts_parser.add_argument("--out", required=True)
+    ablation_parser = commands.add_parser("ablation", help="D^t from D with identity vs random temporal layers")
+    ablation_parser.add_argument("--out", required=True)
+    ablation_parser.add_argument("--steps", type=int, default=300)
+    ablation_parser.add_argument("--size", default="tiny", choices=("default", "tiny"))
+    ablation_parser.add_argument("--clip", help="output folder of a clip stage (default: train a tiny one)")
+    ablation_parser.add_argument("--init", help="output folder of a decoder stage (default: train a tiny one)")
+    ablation_parser.add_argument("--image-steps", type=int, default=300)
+    ablation_parser.add_argument("--batch", type=int, default=2)
+    ablation_parser.add_argument("--lr", type=float, default=1e-4)
+    ablation_parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
 
     if args.command == "train":
@@ -42,6 +53,12 @@ def main(argv: list[str] | None = None) -> int:
         from .clips import write_requests
 
         print(json.dumps({"written": write_requests(args.requests, args.out)}))
+        return 0
+    if args.command == "ablation":
+        from .ablation import run_ablation
+
+        print(json.dumps(run_ablation(args.out, args.steps, args.size, args.clip, args.init, args.image_steps,
+                                      args.batch, args.lr, args.seed)))
         return 0
     if args.command == "prompts":
         from .prompt_set import PROMPT_SETS

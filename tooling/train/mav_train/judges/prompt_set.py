@@ -19,7 +19,8 @@ _QUICK_SEEN = {"square": "yellow", "star": "green", "heart": "cyan", "cross": "b
 _QUICK_FPS = (4, 24, 2, 12, 1, 30, 8, 16)
 _FULL_FPS = (1, 2, 4, 6, 8, 12, 16, 20, 24, 30)
 # the quick set samples with fewer steps than a model's defaults, so that it runs in minutes on 2 cores
-_QUICK_STEPS = {"decoder": 12, "interpolation": 4, "superResolutionLow": 4, "superResolutionHigh": 4}
+_QUICK_STEPS = {"imageDecoder": 10, "decoder": 10, "interpolation": 3, "superResolutionLow": 2,
+                "superResolutionHigh": 2}
 
 
 def _prompt(shape: str, colour: str, size: str, background: str) -> str:
@@ -35,7 +36,8 @@ def _item(identifier: str, shape: str, colour: str, index: int, seed: int, fps: 
 
 
 def quick_set() -> dict:
-    """8 prompts (every shape and colour once, 4 held-out pairs), one seed each; fps probe on 4 of them."""
+    """8 prompts (every shape and colour once, 4 held-out pairs), one seed each; fps probe on 4 of them,
+    restoration on 2."""
     items = []
     for index, shape in enumerate(SHAPES):
         colour = _HELD_OUT_COLOUR[shape] if index % 2 == 0 else _QUICK_SEEN[shape]
@@ -43,7 +45,7 @@ def quick_set() -> dict:
     probe = [{"id": f"{item['id']}-fps", "prompt": item["prompt"], "of": item["id"], "seed": item["seed"]}
              for item in items[:4]]
     return {"format": PROMPT_SET_FORMAT, "version": 1, "name": "quick", "steps": _QUICK_STEPS, "items": items,
-            "fpsProbe": {"fps": [4, 24], "items": probe}, "restoration": [item["id"] for item in items[:4]]}
+            "fpsProbe": {"fps": [4, 24], "items": probe}, "restoration": [item["id"] for item in items[:2]]}
 
 
 def full_set(seeds_per_prompt: int = 3) -> dict:
