@@ -1,10 +1,4 @@
-import {
-  AbortError,
-  RandomStream,
-  type Session,
-  Tensor,
-  throwIfAborted,
-} from '@mav/tensor';
+import { AbortError, RandomStream, type Session, Tensor, throwIfAborted } from '@mav/tensor';
 import {
   applyClassifierFreeGuidance,
   concatenateBatch,
