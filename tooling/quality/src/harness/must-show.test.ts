@@ -15,7 +15,13 @@ import { type QualityModel, runQuality } from './run-quality.js';
 // scored on what it has. Real clips come from the Python world (tooling/train), rendered once into a shared
 // cache.
 
-const steps = { imageDecoder: 2, decoder: 2, interpolation: 1, superResolutionLow: 1, superResolutionHigh: 1 } as const;
+const steps = {
+  imageDecoder: 2,
+  decoder: 2,
+  interpolation: 1,
+  superResolutionLow: 1,
+  superResolutionHigh: 1,
+} as const;
 let folder = '';
 let referenceCache = '';
 let random: QualityModel;
