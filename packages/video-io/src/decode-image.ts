@@ -32,7 +32,12 @@ export function decodeImageBytes(bytes: Uint8Array, source = '<bytes>'): RgbImag
     );
   }
   try {
-    return kind === 'png' ? decodePng(bytes) : decodeJpeg(bytes);
+    const image = kind === 'png' ? decodePng(bytes) : decodeJpeg(bytes);
+    // PNG and JPEG forbid an empty image; a decoder that returns one read a damaged header.
+    if (!(image.width >= 1 && image.height >= 1)) {
+      throw new Error(`the header gives a ${image.width}×${image.height} image`);
+    }
+    return image;
   } catch (error) {
     throw new CorruptInputError(
       source,
@@ -72,7 +77,47 @@ function decodePng(bytes: Uint8Array): RgbImage {
   return { width, height, data: out };
 }
 
+/**
+ * Every 8×8 luma block of a Huffman-coded JPEG (the only kind jpeg-js decodes) takes at least one bit of
+ * entropy-coded data, so a file of n bytes holds at most 512·n pixels. A header claiming more is damaged
+ * or hostile, and refusing it up front keeps a few hundred bytes from making the decoder allocate a GB.
+ */
+const maxJpegPixelsPerByte = 512;
+
+/** Width and height from the first SOFn segment before the scan, or undefined when there is none. */
+function jpegFrameSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  let offset = 2;
+  while (offset + 4 <= bytes.length) {
+    if (bytes[offset] !== 0xff) return undefined;
+    const marker = bytes[offset + 1]!;
+    if (marker === 0xff) {
+      offset += 1; // fill byte
+      continue;
+    }
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) {
+      offset += 2; // standalone markers
+      continue;
+    }
+    if (marker === 0xda || marker === 0xd9) return undefined; // scan or end before any frame header
+    const length = (bytes[offset + 2]! << 8) | bytes[offset + 3]!;
+    const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+    if (isFrame && offset + 9 <= bytes.length) {
+      const height = (bytes[offset + 5]! << 8) | bytes[offset + 6]!;
+      const width = (bytes[offset + 7]! << 8) | bytes[offset + 8]!;
+      return { width, height };
+    }
+    offset += 2 + length;
+  }
+  return undefined;
+}
+
 function decodeJpeg(bytes: Uint8Array): RgbImage {
+  const size = jpegFrameSize(bytes);
+  if (size !== undefined && size.width * size.height > maxJpegPixelsPerByte * bytes.length) {
+    throw new Error(
+      `the header claims ${size.width}×${size.height} pixels, more than ${bytes.length} bytes of JPEG data can hold`,
+    );
+  }
   const decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxMemoryUsageInMB: 1024 });
   const { width, height } = decoded;
   const data = new Uint8Array(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength);

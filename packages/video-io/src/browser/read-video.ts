@@ -7,6 +7,7 @@ import { ALL_FORMATS, BlobSource, Input, VideoSampleSink } from 'mediabunny';
 import { CorruptInputError, UnsupportedFormatError } from '../errors.js';
 import { type ResizeFit, resizeFrames } from '../resize.js';
 import { type RgbImage, VideoFrames } from '../video-frames.js';
+import { findMatroskaJunk, isMatroska } from './matroska-junk.js';
 import { canvasRgb } from './read-image.js';
 
 /** Options of the browser `readVideo`. */
@@ -29,6 +30,12 @@ export async function readVideo(options: ReadVideoOptions): Promise<VideoFrames>
     throw new TypeError('Give both width and height to resize, or neither.');
   }
   const blob = data instanceof Blob ? data : new Blob([data as Uint8Array<ArrayBuffer>]);
+  // A damaged Matroska/WebM can send mediabunny's demuxer into an endless loop: refuse it first.
+  const bytes = data instanceof Blob ? new Uint8Array(await data.arrayBuffer()) : data;
+  if (isMatroska(bytes)) {
+    const junk = findMatroskaJunk(bytes);
+    if (junk !== undefined) throw new CorruptInputError('<blob>', `Could not read the video: ${junk}.`);
+  }
   const input = new Input({ source: new BlobSource(blob), formats: ALL_FORMATS });
   try {
     let track: Awaited<ReturnType<typeof input.getPrimaryVideoTrack>>;
