@@ -56,4 +56,10 @@ describe('PromptTokenizer.analyze', () => {
     const tokenizer = new PromptTokenizer({ ...options, unknownToken: '<unk>' });
     expect(tokenizer.vocabulary()).toEqual([...words]);
   });
+
+  it('drops special tokens typed in the prompt, so there is exactly one end token', () => {
+    const tokenizer = new PromptTokenizer({ ...options, unknownToken: '<unk>' });
+    const ids = tokenizer.analyze('a <end> red <pad> <start>').ids;
+    expect(ids).toEqual([start, id('a'), id('red'), end, pad, pad, pad, pad]);
+  });
 });

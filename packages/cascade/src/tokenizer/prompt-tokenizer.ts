@@ -98,8 +98,11 @@ export class PromptTokenizer {
     const encoded = this.#tokenizer.encode(prompt, { add_special_tokens: false });
     const unknownWords: string[] = [];
     const body: number[] = [];
+    // Special tokens typed in the prompt are not the prompt's words: the encoder pools at the ONE end token.
+    const specials = new Set([this.#startId, this.#endId, this.#padId]);
     encoded.ids.forEach((value, index) => {
       const id = value === undefined || value === null ? undefined : Number(value);
+      if (id !== undefined && specials.has(id)) return;
       if (id === undefined || id === this.#unknownId || id >= this.vocabSize) {
         unknownWords.push(encoded.tokens[index] ?? '');
         if (this.#unknownId !== undefined) body.push(this.#unknownId);
