@@ -74,9 +74,9 @@ export function addOutputOptions(
     .addOption(new Option('--overwrite', 'the same as --force').implies({ force: true }));
 }
 
-/** Adds the shared generation options to `command`. */
-export function addGenerationOptions(command: Command, defaultOutput = 'out.mp4'): Command {
-  addOutputOptions(command, { defaultOutput })
+/** `--seed`, `--steps` and `--guidance`: how every sampling stage runs (images and videos alike). */
+export function addSamplingOptions(command: Command): Command {
+  return command
     .addOption(
       new Option('--seed <n>', 'random seed (default: a fresh one, printed)').argParser(
         integerParser(0, 2 ** 32 - 1),
@@ -92,7 +92,12 @@ export function addGenerationOptions(command: Command, defaultOutput = 'out.mp4'
       new Option('--guidance <scale>', 'classifier-free guidance scale, or stage=scale pairs').argParser(
         perStageParser(numberParser(0, 100)),
       ),
-    )
+    );
+}
+
+/** Adds the shared generation options to `command`. */
+export function addGenerationOptions(command: Command, defaultOutput = 'out.mp4'): Command {
+  addSamplingOptions(addOutputOptions(command, { defaultOutput }))
     .addOption(
       new Option(
         '--fps <n>',

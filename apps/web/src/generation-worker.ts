@@ -11,6 +11,7 @@ import {
   createUrlSource,
   loadCascade,
   ManifestError,
+  stageNames,
 } from '@mav/cascade';
 import { AbortError, MavError, type Tensor } from '@mav/tensor';
 import { encodeGif, encodePng, framesFromModelOutput, framesToModelInput } from '@mav/video-io';
@@ -141,15 +142,8 @@ async function run(
 }
 
 function stepsForEveryStage(steps: number) {
-  const stages = [
-    'prior',
-    'imageDecoder',
-    'decoder',
-    'interpolation',
-    'superResolutionLow',
-    'superResolutionHigh',
-  ] as const;
-  return Object.fromEntries(stages.map((stage) => [stage, { steps }]));
+  // Stages without a sampling loop ignore a step count.
+  return Object.fromEntries(stageNames.map((stage) => [stage, { steps }]));
 }
 
 async function generate(request: GenerationRequest): Promise<void> {

@@ -1,7 +1,12 @@
 import { Command, Option } from 'commander';
 import type { CliContext } from '../cli-context.js';
-import { addModelOptions, addOutputOptions, type GenerationFlags } from '../generation-options.js';
-import { integerParser, numberParser, perStageParser, stageNames } from '../parse-options.js';
+import {
+  addModelOptions,
+  addOutputOptions,
+  addSamplingOptions,
+  type GenerationFlags,
+} from '../generation-options.js';
+import { integerParser } from '../parse-options.js';
 import { runGeneration } from '../run-job.js';
 
 /** Flags of `mav image`. */
@@ -19,22 +24,6 @@ export function imageCommand(context: CliContext): Command {
     .description('generate an image from a text prompt (the text-to-image model: prior and image decoder)')
     .argument('<prompt>', 'what the image shows')
     .addOption(
-      new Option('--seed <n>', 'random seed (default: a fresh one, printed)').argParser(
-        integerParser(0, 2 ** 32 - 1),
-      ),
-    )
-    .addOption(
-      new Option(
-        '--steps <n>',
-        `denoising steps: one number for every stage, or stage=n pairs (${stageNames.join(', ')})`,
-      ).argParser(perStageParser(integerParser(1, 1000))),
-    )
-    .addOption(
-      new Option('--guidance <scale>', 'classifier-free guidance scale, or stage=scale pairs').argParser(
-        perStageParser(numberParser(0, 100)),
-      ),
-    )
-    .addOption(
       new Option('--no-super-resolution', "keep the image decoder's own resolution (skip SR_l and SR_h)"),
     )
     .addOption(
@@ -42,7 +31,9 @@ export function imageCommand(context: CliContext): Command {
         integerParser(1, 8192),
       ),
     );
-  addOutputOptions(command, { defaultOutput: 'out.png', description: 'output image (.png)' });
+  addSamplingOptions(
+    addOutputOptions(command, { defaultOutput: 'out.png', description: 'output image (.png)' }),
+  );
   addModelOptions(command).action(async (prompt: string, flags: ImageFlags) => {
     await runGeneration(
       context,
