@@ -9,6 +9,7 @@ import {
   type CascadeResult,
   createMemorySource,
   createUrlSource,
+  imageAsVideo,
   loadCascade,
   ManifestError,
   stageNames,
@@ -116,10 +117,9 @@ async function run(
         prompt: request.prompt,
         superResolution: true,
       });
-      // [1 3 H W] -> [1 3 1 H W]: one frame
-      const [, , height, width] = result.image.dims as [number, number, number, number];
+      // one frame
       return {
-        video: result.image.reshape([1, 3, 1, height, width]),
+        video: imageAsVideo(result.image),
         fps: 1,
         stages: result.stages,
         imageEmbedding: result.imageEmbedding,

@@ -81,5 +81,6 @@ export {
 export {
   batchToFrames,
   framesToBatch,
+  imageAsVideo,
   resizeBilinear,
 } from './video-ops.js';

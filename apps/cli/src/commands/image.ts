@@ -1,3 +1,4 @@
+import { imageAsVideo } from '@mav/cascade';
 import { Command, Option } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import {
@@ -48,10 +49,9 @@ export function imageCommand(context: CliContext): Command {
           ...(jobOptions.signal === undefined ? {} : { signal: jobOptions.signal }),
           ...(jobOptions.onProgress === undefined ? {} : { onProgress: jobOptions.onProgress }),
         });
-        // [1 3 H W] -> a 1-frame video [1 3 1 H W] (one frame is written as a plain PNG)
-        const [, , height, width] = result.image.dims as [number, number, number, number];
+        // a 1-frame video (one frame is written as a plain PNG)
         return {
-          video: result.image.reshape([1, 3, 1, height, width]),
+          video: imageAsVideo(result.image),
           fps: 1,
           stages: result.stages,
           imageEmbedding: result.imageEmbedding,
