@@ -160,11 +160,20 @@ describe('the exported cascade on @mav/cascade equals the PyTorch reference pipe
   }, 600_000);
 
   it('fails when the cascade does not scale the embeddings as training did', async () => {
+    // Normalised but not scaled by √D: every embedding is √D times too short.
     const unscaled = await traceRun('video', (value) => ({
       ...value,
-      embeddings: { normalize: 'none', scale: 1 },
+      embeddings: { normalize: 'l2', scale: 1 },
     }));
     const differences = compareStages(unscaled, videoReference, videoStages);
+    const embedding = unscaled.get('textEncoder.embedding')!;
+    const width = embedding.dims[embedding.dims.length - 1]!;
+    expect(
+      maxAbsDifference(
+        scaleRows(embedding, () => Math.sqrt(width)),
+        videoReference['textEncoder.embedding']!,
+      ),
+    ).toBeLessThanOrEqual(tolerance);
     // The embeddings (and so everything after them) move far beyond the tolerance.
     expect(differences['textEncoder.embedding']).toBeGreaterThan(100 * tolerance);
     expect(differences['prior.output']).toBeGreaterThan(100 * tolerance);
@@ -172,7 +181,35 @@ describe('the exported cascade on @mav/cascade equals the PyTorch reference pipe
     // The token states do not pass through the scaling.
     expect(differences['textEncoder.tokens']).toBeLessThanOrEqual(tolerance);
   }, 600_000);
+
+  it("without the manifest's normalisation the embedding is C_x's raw output, √D·x/‖x‖ away from the reference", async () => {
+    const raw = await traceRun('image', (value) => ({
+      ...value,
+      embeddings: { normalize: 'none', scale: 1 },
+    }));
+    const embedding = raw.get('textEncoder.embedding')!;
+    const width = embedding.dims[embedding.dims.length - 1]!;
+    const reference = videoReference['textEncoder.embedding']!;
+    // Normalising and scaling the raw rows by hand gives the reference: the manifest field is what differs.
+    const normalised = scaleRows(embedding, (row) => Math.sqrt(width) / Math.hypot(...row));
+    expect(maxAbsDifference(normalised, reference)).toBeLessThanOrEqual(tolerance);
+    // How far the raw rows are from the reference depends on the weights (a final layer norm keeps ‖x‖ near
+    // √D); they are not the reference itself.
+    expect(maxAbsDifference(embedding, reference)).toBeGreaterThan(1e-5);
+  }, 600_000);
 });
+
+/** Multiplies each row (last axis) of `tensor` by `factor(row)`. */
+function scaleRows(tensor: Tensor<'float32'>, factor: (row: number[]) => number): Tensor<'float32'> {
+  const width = tensor.dims[tensor.dims.length - 1]!;
+  const data = new Float32Array(tensor.data.length);
+  for (let start = 0; start < data.length; start += width) {
+    const row = Array.from(tensor.data.subarray(start, start + width));
+    const scale = factor(row);
+    for (let index = 0; index < width; index++) data[start + index] = row[index]! * scale;
+  }
+  return new Tensor({ dtype: 'float32', dims: tensor.dims, data });
+}
 
 describe('the mav CLI on a fresh export', () => {
   const cliFolder = resolve(trainFolder, '../../apps/cli');
