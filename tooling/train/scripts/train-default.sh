@@ -1,33 +1,47 @@
 #!/usr/bin/env bash
 # Trains the default cascade stage by stage (the plan of tooling/train/README.md), each stage resumable:
 # re-running the script skips finished stages and resumes the one in progress from its checkpoint.
+# MAV_PLAN=quick trains the shorter plan (the second column of steps); a later run of the full plan resumes
+# every stage from where the quick plan left it (the learning rate is constant and the data is a function
+# of the step, so that equals one full run). After each stage the cascade so far is exported to
+# $runs/cascade (untrained stages listed under `missing`).
 # Runs and logs go to MAV_RUNS (default: $HOME/mav-runs/default), outside the checkout. Run it in the
 # background:  nohup bash tooling/train/scripts/train-default.sh > train.log 2>&1 &
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 runs="${MAV_RUNS:-$HOME/mav-runs/default}"
 python="${MAV_PYTHON:-/usr/bin/python3}"
+plan="${MAV_PLAN:-full}"
 export MAV_TORCH_THREADS="${MAV_TORCH_THREADS:-2}"
 mkdir -p "$runs"
+case "$plan" in full | quick) ;; *) echo "MAV_PLAN must be full or quick, got '$plan'" >&2; exit 2 ;; esac
 run() {
-  local stage=$1
-  shift
+  local stage=$1 full=$2 quick=$3
+  shift 3
+  local steps=$full
+  [ "$plan" = quick ] && steps=$quick
+  # DONE holds the step count the stage was trained to (an empty one predates that: the full plan).
   if [ -f "$runs/$stage/DONE" ]; then
-    echo "skip $stage (done)"
-    return
+    local done_steps
+    done_steps=$(cat "$runs/$stage/DONE")
+    if [ "${done_steps:-$full}" -ge "$steps" ]; then
+      echo "skip $stage (trained to ${done_steps:-$full} steps)"
+      return
+    fi
   fi
-  echo "$(date -u +%FT%TZ) start $stage $*"
-  "$python" -m mav_train train "$stage" --out "$runs/$stage" "$@" > "$runs/$stage.out" 2>&1
-  touch "$runs/$stage/DONE"
-  echo "$(date -u +%FT%TZ) done $stage"
+  echo "$(date -u +%FT%TZ) start $stage --steps $steps $*"
+  "$python" -m mav_train train "$stage" --out "$runs/$stage" --steps "$steps" "$@" >> "$runs/$stage.out" 2>&1
+  echo "$steps" > "$runs/$stage/DONE"
+  echo "$(date -u +%FT%TZ) done $stage ($steps steps)"
+  "$python" -m mav_train export --stages "$runs" --out "$runs/cascade" >> "$runs/export.out" 2>&1
 }
-run clip          --steps 12000 --batch 64 --lr 5e-4
-run prior         --steps 6000  --batch 64 --lr 3e-4 --clip "$runs/clip"
-run decoder       --steps 20000 --batch 16 --lr 3e-4 --clip "$runs/clip"
-run sr_low_image  --steps 6000  --batch 8  --lr 2e-4
-run sr_high       --steps 6000  --batch 4  --lr 2e-4
-run sr_low_video  --steps 2000  --batch 1  --lr 1e-4 --init "$runs/sr_low_image"
-run decoder_video --steps 5000  --batch 2  --lr 1e-4 --clip "$runs/clip" --init "$runs/decoder"
-run interpolation --steps 3000  --batch 2  --lr 1e-4 --clip "$runs/clip" --init "$runs/decoder_video"
-"$python" -m mav_train export --stages "$runs" --out "$runs/cascade"
-echo "$(date -u +%FT%TZ) all done: $runs/cascade"
+#   stage         full   quick
+run clip          12000  12000 --batch 64 --lr 5e-4
+run prior         6000   6000  --batch 64 --lr 3e-4 --clip "$runs/clip"
+run decoder       20000  8000  --batch 16 --lr 3e-4 --clip "$runs/clip"
+run sr_low_image  6000   1500  --batch 8  --lr 2e-4
+run sr_high       6000   1500  --batch 4  --lr 2e-4
+run decoder_video 5000   1000  --batch 2  --lr 1e-4 --clip "$runs/clip" --init "$runs/decoder"
+run sr_low_video  2000   300   --batch 1  --lr 1e-4 --init "$runs/sr_low_image"
+run interpolation 3000   500   --batch 2  --lr 1e-4 --clip "$runs/clip" --init "$runs/decoder_video"
+echo "$(date -u +%FT%TZ) all done ($plan plan): $runs/cascade"
