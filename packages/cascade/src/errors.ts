@@ -12,6 +12,8 @@ export type ManifestErrorReason =
   | 'unknown-stage'
   | 'path-escape'
   | 'missing-file'
+  | 'unreadable-file'
+  | 'file-changed'
   | 'sha256-mismatch'
   | 'invalid-weights'
   | 'inconsistent-shapes'

@@ -155,3 +155,36 @@ describe('loadModelFiles through a directory source', () => {
     expect(error).toMatchObject({ reason: 'sha256-mismatch', file: 'decoder.safetensors' });
   });
 });
+
+describe('createDirectorySource when a file changes or cannot be read', () => {
+  it('a file cut short after it was opened is a ManifestError (file-changed) naming it, for reads and hashes', async () => {
+    const model = join(folder, 'shrinking');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(model, { recursive: true });
+    await writeFile(join(model, 'weights.bin'), new Uint8Array(4096).fill(7));
+    const source = createDirectorySource(model);
+    const handle = await source.open!('weights.bin');
+    try {
+      await truncate(join(model, 'weights.bin'), 1000);
+      const read = await handle.readInto(new Uint8Array(2048), 0).catch((caught: unknown) => caught);
+      expect(ManifestError.isInstance(read)).toBe(true);
+      expect(read).toMatchObject({ reason: 'file-changed', file: 'weights.bin' });
+      expect((read as Error).message).toContain("'weights.bin' ended at byte 1000");
+      const hashed = await handle.sha256().catch((caught: unknown) => caught);
+      expect(hashed).toMatchObject({ reason: 'file-changed', file: 'weights.bin' });
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it('a folder where a file should be is a ManifestError (unreadable-file) naming it', async () => {
+    const model = join(folder, 'folder-as-file');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(join(model, 'weights.bin'), { recursive: true });
+    const error = await createDirectorySource(model)
+      .read('weights.bin')
+      .catch((caught: unknown) => caught);
+    expect(ManifestError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ reason: 'unreadable-file', file: 'weights.bin' });
+  });
+});

@@ -12,7 +12,8 @@ const hashChunkBytes = 4 * 2 ** 20;
 /**
  * A source that reads files from a model folder (Node). Paths are resolved inside `directory`; a file
  * whose real path (after symlinks) lies outside the folder is refused (`ManifestError` 'path-escape'), a
- * missing one throws 'missing-file'. `open` hashes and reads a file by range without a buffer of its
+ * missing one throws 'missing-file', one the file system cannot read 'unreadable-file', one that ends before
+ * its size (changed while being read) 'file-changed'. `open` hashes and reads a file by range without a buffer of its
  * size, which is how `loadModelFiles` reads weight files (of 2 GiB and more too); `read` returns a whole
  * file in one buffer, and a file too large for one throws `RangeError` naming it.
  */
@@ -69,6 +70,19 @@ export function createDirectorySource(directory: string): ModelFileSource {
   };
 }
 
+/** A read of `file`; an error of the file system (EIO, EISDIR, ...) becomes `ManifestError` 'unreadable-file'. */
+async function readOrThrow<T>(file: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    throw new ManifestError(
+      'unreadable-file',
+      `The model file '${file}' cannot be read: ${(error as Error).message}.`,
+      { file, cause: error },
+    );
+  }
+}
+
 function fileModelHandle(
   fileHandle: FileHandle,
   file: string,
@@ -81,10 +95,14 @@ function fileModelHandle(
       while (done < target.length) {
         if (done > 0) signal?.throwIfAborted();
         const length = Math.min(target.length - done, readChunkBytes);
-        const { bytesRead } = await fileHandle.read(target, done, length, position + done);
+        const { bytesRead } = await readOrThrow(file, () =>
+          fileHandle.read(target, done, length, position + done),
+        );
         if (bytesRead === 0) {
-          throw new RangeError(
+          throw new ManifestError(
+            'file-changed',
             `The model file '${file}' ended at byte ${position + done}, before the ${target.length} bytes asked for at ${position} (was it changed while being read?).`,
+            { file },
           );
         }
         done += bytesRead;
@@ -95,10 +113,14 @@ function fileModelHandle(
       const buffer = new Uint8Array(Math.min(hashChunkBytes, Math.max(size, 1)));
       for (let position = 0; position < size; ) {
         options.signal?.throwIfAborted();
-        const { bytesRead } = await fileHandle.read(buffer, 0, buffer.length, position);
+        const { bytesRead } = await readOrThrow(file, () =>
+          fileHandle.read(buffer, 0, buffer.length, position),
+        );
         if (bytesRead === 0) {
-          throw new RangeError(
-            `The model file '${file}' ended at byte ${position} of ${size} while hashing.`,
+          throw new ManifestError(
+            'file-changed',
+            `The model file '${file}' ended at byte ${position} of ${size} while hashing (was it changed while being read?).`,
+            { file },
           );
         }
         hash.update(buffer.subarray(0, bytesRead));
