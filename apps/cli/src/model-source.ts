@@ -3,12 +3,13 @@
  *
  * - a directory holding `manifest.json`, or the path of a manifest file (its directory holds the files);
  * - `random:tiny` / `random:small`: the random-weight test cascade of `@mav/cascade/testing`;
- * - nothing: `MAV_MODEL` when set, else the embedded default model (`models/default/manifest.json` at the
- *   repository root) when it exists, else `random:tiny` with a notice that the weights are random.
+ * - nothing: `MAV_MODEL` when set, else the embedded default model (the `@mav/model-default` package,
+ *   `models/default/` of the repository) when its manifest exists, else `random:tiny` with a notice that
+ *   the weights are random.
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { manifestPath } from '@mav/model-default/node';
 import { CliError } from './cli-error.js';
 import { exitCodes } from './exit-codes.js';
 
@@ -30,11 +31,16 @@ export type ModelSelection =
 
 /** The embedded default model's manifest path (whether or not it exists). */
 export function defaultModelManifestPath(): string {
-  return fileURLToPath(new URL(`../../../${defaultModelRelativePath}`, import.meta.url));
+  return manifestPath;
 }
 
 /** The notice printed when the random-weight cascade stands in for the trained default model. */
 export const randomWeightsNotice = `mav: note: no trained default model is installed (${defaultModelRelativePath}); using the random-weight tiny cascade, so the video is noise-like.`;
+
+/** The notice printed when the default model has not trained a stage the command needs yet. */
+export function untrainedStageNotice(stage: string): string {
+  return `mav: note: the default model (${defaultModelRelativePath}) has not trained its ${stage} stage yet; using the random-weight tiny cascade, so the result is noise-like.`;
+}
 
 function fromPath(path: string, origin: 'option' | 'environment' | 'default'): ModelSelection {
   let info: ReturnType<typeof statSync>;

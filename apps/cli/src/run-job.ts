@@ -5,7 +5,7 @@
  * the denoising loop.
  */
 import { randomInt } from 'node:crypto';
-import type { VideoStageName } from '@mav/cascade';
+import { MissingStageError, type VideoStageName } from '@mav/cascade';
 import { AbortError, MavError } from '@mav/tensor';
 import {
   DimensionError,
@@ -22,7 +22,8 @@ import { CliError } from './cli-error.js';
 import { mavErrorExitCodes } from './error-exit.js';
 import { exitCodes } from './exit-codes.js';
 import { type GenerationFlags, stageSettingsFrom } from './generation-options.js';
-import { randomWeightsNotice, resolveModel } from './model-source.js';
+import { checkJobMemory } from './memory-plan.js';
+import { randomWeightsNotice, resolveModel, untrainedStageNotice } from './model-source.js';
 import { type CheckedInput, checkOutputIsSafe } from './output-safety.js';
 import { displayPath, numberedPath, type OutputTarget, resolveOutputTarget } from './output-target.js';
 import { createProgressReporter, type ProgressReporter, progressModeFor } from './progress-reporter.js';
@@ -82,10 +83,29 @@ export async function withCascade<T>(
       const message = error instanceof Error ? error.message : String(error);
       throw new CliError(exitCodes.model, `model error: ${message}`, { cause: error });
     }
+    const untrained = cascade.manifest.missing ?? [];
+    if (selection.kind === 'directory' && selection.origin === 'default' && untrained.length > 0)
+      context.stderr.write(`mav: note: the default model has not trained ${untrained.join(', ')} yet.\n`);
+    let live: CascadeLike | undefined = cascade;
     try {
       return await use({ cascade, reporter, backendDescription: chosen.description });
-    } finally {
+    } catch (error) {
+      // The embedded default model ships stage by stage while it trains: a mode that needs a stage it has
+      // not trained yet runs on the random-weight cascade, with a notice, rather than failing.
+      if (!(selection.kind === 'directory' && selection.origin === 'default')) throw error;
+      if (!MissingStageError.isInstance(error) || !error.untrained) throw error;
+      live = undefined;
       await cascade.dispose();
+      live = await context.loadModel({
+        selection: { kind: 'random', preset: 'tiny', origin: 'fallback' },
+        backend: chosen.backend,
+        signal: context.signal,
+      });
+      context.stderr.write(`${untrainedStageNotice(error.stage)}\n`);
+      reporter.note(`model: random weights (tiny); backend: ${chosen.description}`);
+      return await use({ cascade: live, reporter, backendDescription: chosen.description });
+    } finally {
+      await live?.dispose();
     }
   } finally {
     reporter.stop();
@@ -240,6 +260,7 @@ export async function runGeneration(
         context.stderr.write(`${line}\n`);
     }
     const jobOptions = jobOptionsFrom(context, flags, cascade, reporter);
+    checkJobMemory(cascade, { numFrames: flags.frames, stopAfter: jobOptions.stopAfter, size: flags.size });
     const outcome = await run(cascade, jobOptions);
     const results = Array.isArray(outcome) ? outcome : [outcome];
     const lines: string[] = [];

@@ -11,6 +11,13 @@ import { loadModel } from '../src/load-model.js';
 /** The CLI package folder. */
 export const cliDirectory = fileURLToPath(new URL('..', import.meta.url));
 
+/**
+ * A default-model manifest path that does not exist: in-process runs see no shipped default model (and so
+ * fall back to the random-weight tiny cascade, with its notice) unless a test names one. The tests of the
+ * shipped model itself are main-command.test.ts and the package's own (models/default).
+ */
+export const noDefaultModel = fileURLToPath(new URL('./no-default-model/manifest.json', import.meta.url));
+
 /** What a run printed and returned. */
 export interface CliRun {
   readonly status: number;
@@ -45,9 +52,7 @@ export async function runInProcess(
     env: options.env ?? {},
     signal: options.signal ?? new AbortController().signal,
     loadModel: options.loadModel ?? loadModel,
-    ...(options.defaultManifestPath === undefined
-      ? {}
-      : { defaultManifestPath: options.defaultManifestPath }),
+    defaultManifestPath: options.defaultManifestPath ?? noDefaultModel,
   };
   const status = await runCli(argv, context);
   await new Promise((resolve) => setImmediate(resolve));
@@ -79,7 +84,8 @@ export function spawnCli(
   const { command, args } = cliCommand(argv);
   const child = spawn(command, args, {
     cwd: cliDirectory,
-    env: { ...process.env, MAV_CWD: options.cwd, MAV_MODEL: '', ...options.env },
+    // Without --model a real process runs the random-weight tiny cascade, not the shipped default model.
+    env: { ...process.env, MAV_CWD: options.cwd, MAV_MODEL: 'random:tiny', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(options.runAs ?? {}),
   });

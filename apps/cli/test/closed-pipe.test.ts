@@ -29,7 +29,7 @@ function piped(argv: readonly string[], reader: string, both = false): { status:
     ],
     {
       cwd: cliDirectory,
-      env: { ...process.env, MAV_CWD: cwd, MAV_MODEL: '' },
+      env: { ...process.env, MAV_CWD: cwd, MAV_MODEL: 'random:tiny' },
       encoding: 'utf8',
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
     },

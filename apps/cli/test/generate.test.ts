@@ -211,7 +211,9 @@ describe('mav info and mav bench', () => {
       expect(row, described.name).toBeDefined();
       if (described.resolution > 0) expect(row).toContain(`${described.resolution}x${described.resolution}`);
     }
-    expect(run.stdout).toMatch(/^expected peak memory: [\d.]+ (KiB|MiB|GiB)$/m);
+    expect(run.stdout).toMatch(
+      /^expected peak memory: [\d.]+ (KiB|MiB|GiB) for the cascade; [\d.]+ (KiB|MiB|GiB) for the whole run at \d+x\d+, \d+ frames \(the largest part: \w+\)$/m,
+    );
     const json = await runInProcess(['info', 'tiny-model', '--json'], {
       cwd,
       defaultManifestPath: noDefaultModel,

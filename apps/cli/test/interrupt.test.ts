@@ -46,7 +46,7 @@ function runAndSignal(options: {
 }): Promise<SignalledRun> {
   const child = spawn(options.command, [...options.args], {
     cwd: options.spawnIn,
-    env: { ...process.env, MAV_CWD: options.cwd, MAV_MODEL: '' },
+    env: { ...process.env, MAV_CWD: options.cwd, MAV_MODEL: 'random:tiny' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

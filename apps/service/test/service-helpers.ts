@@ -62,7 +62,7 @@ export class AppProcess {
       ['--conditions=@mav/source', '--import', 'tsx', 'src/main.ts', ...args],
       {
         cwd: serviceDirectory,
-        env: { ...process.env, MAV_CWD: options.cwd, MAV_MODEL: '', ...options.env },
+        env: { ...process.env, MAV_CWD: options.cwd, MAV_MODEL: 'random:tiny', ...options.env },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

@@ -2,7 +2,9 @@ import { Command, Option } from 'commander';
 import type { StageDescription } from '../cascade-types.js';
 import type { CliContext } from '../cli-context.js';
 import { addModelOptions, type GenerationFlags } from '../generation-options.js';
-import { formatSize, stageSize } from '../resolution.js';
+import { estimateJobMemory } from '../memory-plan.js';
+import { integerParser, parseSize } from '../parse-options.js';
+import { formatSize, stageSize, stopAfterForSize } from '../resolution.js';
 import { withCascade } from '../run-job.js';
 
 /** `1.23M`, `456k`, `12` */
@@ -56,7 +58,15 @@ export function infoCommand(context: CliContext): Command {
       'show a model: its stages, parameters, FLOPs per step, resolution, frames and expected memory',
     )
     .argument('[manifest]', 'model directory or manifest file (default: the embedded model)')
-    .addOption(new Option('--json', 'print JSON instead of a table'));
+    .addOption(new Option('--json', 'print JSON instead of a table'))
+    .addOption(
+      new Option('--frames <n>', 'key frames of the run to estimate memory for').argParser(
+        integerParser(1, 1024),
+      ),
+    )
+    .addOption(
+      new Option('--size <n|WxH>', 'output size of the run to estimate memory for').argParser(parseSize),
+    );
   addModelOptions(command).action(
     async (manifest: string | undefined, flags: GenerationFlags & { json?: boolean }) => {
       const modelFlags = {
@@ -66,8 +76,11 @@ export function infoCommand(context: CliContext): Command {
       };
       await withCascade(context, modelFlags, async ({ cascade }) => {
         const description = cascade.describe();
+        const stopAfter =
+          flags.size === undefined ? undefined : stopAfterForSize(description.stages, flags.size);
+        const job = estimateJobMemory(cascade, { numFrames: flags.frames, stopAfter, size: flags.size });
         if (flags.json) {
-          context.stdout.write(`${JSON.stringify(description, null, 2)}\n`);
+          context.stdout.write(`${JSON.stringify({ ...description, job }, null, 2)}\n`);
           return;
         }
         const rows = [
@@ -80,7 +93,7 @@ export function infoCommand(context: CliContext): Command {
           formatTable(rows),
           '',
           `parameters: ${formatCount(totalParameters)} in all`,
-          `expected peak memory: ${formatBytes(description.estimatedPeakBytes)}`,
+          `expected peak memory: ${formatBytes(description.estimatedPeakBytes)} for the cascade; ${formatBytes(job.peakBytes)} for the whole run at ${job.width}x${job.height}, ${job.frames} frames (the largest part: ${job.stage})`,
         ];
         if (stages.imageDecoder !== undefined)
           lines.push(

@@ -1,11 +1,11 @@
 /**
  * Which model a worker loads — the CLI's rule: the `--model` option, else `MAV_MODEL`, else the embedded
- * default model (`models/default/manifest.json` at the repository root) when it exists, else the
+ * default model (the `@mav/model-default` package, `models/default/`) when its manifest exists, else the
  * random-weight tiny cascade (with a notice, because its videos are noise-like).
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { manifestPath } from '@mav/model-default/node';
 import { ServiceConfigError } from '../service-config-error.js';
 
 /** Where the embedded default model lives, relative to the repository root. */
@@ -21,7 +21,7 @@ export const randomWeightsNotice = `no trained default model is installed (${def
 
 /** The embedded default model's manifest path, whether or not it exists. */
 export function defaultManifestPath(): string {
-  return fileURLToPath(new URL(`../../../../${defaultModelRelativePath}`, import.meta.url));
+  return manifestPath;
 }
 
 /** Picks the model; `ServiceConfigError` when a named model is not there. */

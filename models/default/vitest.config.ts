@@ -1,0 +1,3 @@
+import { packageTestConfig } from '@mav/config/vitest';
+
+export default packageTestConfig();
