@@ -38,10 +38,10 @@ run() {
 #   stage         full   quick
 run clip          12000  12000 --batch 64 --lr 5e-4
 run prior         6000   6000  --batch 64 --lr 3e-4 --clip "$runs/clip"
-run decoder       20000  8000  --batch 16 --lr 3e-4 --clip "$runs/clip"
-run sr_low_image  6000   1500  --batch 8  --lr 2e-4
-run sr_high       6000   1500  --batch 4  --lr 2e-4
-run decoder_video 5000   1000  --batch 2  --lr 1e-4 --clip "$runs/clip" --init "$runs/decoder"
-run sr_low_video  2000   300   --batch 1  --lr 1e-4 --init "$runs/sr_low_image"
-run interpolation 3000   500   --batch 2  --lr 1e-4 --clip "$runs/clip" --init "$runs/decoder_video"
+run decoder       20000  12000 --batch 16 --lr 3e-4 --clip "$runs/clip"
+run sr_low_image  6000   3000  --batch 8  --lr 2e-4
+run sr_high       6000   3000  --batch 4  --lr 2e-4
+run decoder_video 5000   2000  --batch 2  --lr 1e-4 --clip "$runs/clip" --init "$runs/decoder"
+run sr_low_video  2000   600   --batch 1  --lr 1e-4 --init "$runs/sr_low_image"
+run interpolation 3000   1000  --batch 2  --lr 1e-4 --clip "$runs/clip" --init "$runs/decoder_video"
 echo "$(date -u +%FT%TZ) all done ($plan plan): $runs/cascade"
