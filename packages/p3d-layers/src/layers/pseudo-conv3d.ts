@@ -22,7 +22,8 @@ export interface PseudoConv3dOptions {
 /**
  * Pseudo-3D convolution (Make-A-Video, eq. 1): `Conv_P3D(h) = Conv1D(Conv2D(h) ∘ T) ∘ T`. The spatial conv
  * runs on each frame (frames folded into the batch, `[(b f) c h w]`), then a temporal 1-D conv runs along
- * the frames at each pixel (`[(b h w) c f]`), then the layout goes back to `[(b f) c h w]`.
+ * the frames at each pixel (as a `(k, 1)` conv over `[b c f (h w)]`), then the layout goes back to
+ * `[(b f) c h w]`.
  */
 export function pseudoConv3d(graph: GraphBuilder, x: GraphValue, options: PseudoConv3dOptions): GraphValue {
   const spatial = conv2d(graph, x, {

@@ -85,11 +85,12 @@ class PseudoConv3d(nn.Conv2d):
             return h
         batch_frames, channels, height, width = h.shape
         batch = batch_frames // num_frames
-        # [(b f) c h w] -> [b f c (h w)] -> [b (h w) c f] -> [(b h w) c f]
-        t = h.reshape(batch, num_frames, channels, height * width).permute(0, 3, 2, 1)
-        t = self.temporal_conv(t.reshape(batch * height * width, channels, num_frames))
-        t = t.reshape(batch, height * width, channels, num_frames).permute(0, 3, 2, 1)
-        return t.reshape(batch_frames, channels, height, width)
+        # [(b f) c h w] -> [b c f (h w)], a conv2d with the (k, 1) view of the Conv1d kernel (as @mav/p3d-layers
+        # lowers it), -> [(b f) c h w]
+        t = h.reshape(batch, num_frames, channels, height * width).transpose(1, 2)
+        conv = self.temporal_conv
+        t = F.conv2d(t, conv.weight.unsqueeze(-1), conv.bias, padding=(conv.padding[0], 0))
+        return t.transpose(1, 2).reshape(batch_frames, channels, height, width)
 
 
 class ResBlock(nn.Module):
