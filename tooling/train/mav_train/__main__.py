@@ -6,7 +6,7 @@
   preview --stages DIR --out FILE.json                     prompts + CLIP/prior embeddings for a contact sheet
   probe --clip DIR [--count N]                             shape and colour retrieval of the CLIP towers
   smoke --out DIR [--steps N]                              every stage trained a few steps at tiny size, exported
-  reference --cascade DIR --trace T --mode video|image --prompt P --out F
+  reference --cascade DIR --trace T --mode video|image --prompt P --out F [--timings J]
                                                            the PyTorch reference run of an exported cascade
 """
 
@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     reference_parser.add_argument("--mode", required=True, choices=("video", "image"))
     reference_parser.add_argument("--prompt", required=True)
     reference_parser.add_argument("--out", required=True)
+    reference_parser.add_argument("--timings", help="also write the UNet stages' sampling times (JSON) here")
     args = parser.parse_args(argv)
 
     if args.command == "train":
@@ -92,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "reference":
         from .reference import write_reference
 
-        print(json.dumps(write_reference(args.cascade, args.trace, args.mode, args.prompt, args.out)))
+        print(json.dumps(write_reference(args.cascade, args.trace, args.mode, args.prompt, args.out, args.timings)))
         return 0
     if args.command == "probe":
         from .probe import clip_probe

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import time as time_module
 
 import torch
 import torch.nn.functional as F
@@ -144,6 +145,9 @@ class ReferenceCascade:
         self.stages = self.manifest["stages"]
         self.tokenizer = WordTokenizer(self.stages["textEncoder"]["network"]["maxLength"])
         self.networks: dict = {}
+        # Wall time of each UNet stage's sampling loop (networks loaded beforehand): {stage: {steps, rows,
+        # seconds, shape}}, for the benchmark beside onnxruntime.
+        self.timings: dict = {}
 
     def network(self, stage: str):
         if stage not in self.networks:
@@ -189,15 +193,26 @@ class ReferenceCascade:
         scale = entry["guidanceScale"]
         vectors = vector.expand(batch, -1)
 
+        # With guidance the conditional and unconditional rows run as one batch of 2·b, as the product's
+        # fixed-shape sessions do (same shapes, so timings compare).
+        guided = scale != 1
+        rows = 2 * batch if guided else batch
+        call_vectors = torch.cat([vectors, torch.zeros_like(vectors)]) if guided else vectors
+        call_feeds = {name: torch.cat([value, value]) if guided else value for name, value in feeds.items()}
+
         def predict(x, t):
-            time = torch.full((batch,), float(t))
-            conditional = net(x, time, conditioning_vector=vectors, **feeds)
-            if scale == 1:
-                return conditional
-            unconditional = net(x, time, conditioning_vector=torch.zeros_like(vectors), **feeds)
+            time = torch.full((rows,), float(t))
+            output = net(torch.cat([x, x]) if guided else x, time, conditioning_vector=call_vectors, **call_feeds)
+            if not guided:
+                return output
+            conditional, unconditional = output[:batch], output[batch:]
             return unconditional + scale * (conditional - unconditional)
 
-        return sample(entry["scheduler"], entry["steps"], noise, predict)
+        started = time_module.perf_counter()
+        result = sample(entry["scheduler"], entry["steps"], noise, predict)
+        self.timings[stage] = {"steps": entry["steps"], "rows": rows, "seconds": time_module.perf_counter() - started,
+                               "shape": [rows, *noise.shape[1:]]}
+        return result
 
     @torch.no_grad()
     def interpolate(self, keyframes: torch.Tensor, vector: torch.Tensor, fps: float, noise: torch.Tensor) -> torch.Tensor:
@@ -244,6 +259,9 @@ def run_reference(folder: str, trace: dict, mode: str, prompt: str) -> dict:
     """The reference run of `mode` ('video' or 'image'), from the noise in `trace` (names `stage.name`)."""
     cascade = ReferenceCascade(folder)
     stages = cascade.stages
+    for stage in stages:
+        if stage != "imageEncoder":
+            cascade.network(stage)
     out: dict = {}
     embedding, states = cascade.encode_text(prompt)
     out["textEncoder.embedding"], out["textEncoder.tokens"] = embedding, states
@@ -268,11 +286,19 @@ def run_reference(folder: str, trace: dict, mode: str, prompt: str) -> dict:
             video = cascade.super_resolve(stage, video, vector, trace[f"{stage}.augmentationNoise"],
                                           trace[f"{stage}.initialNoise"])
             out[f"{stage}.output"] = video
+    out["timings"] = cascade.timings
     return out
 
 
-def write_reference(folder: str, trace_path: str, mode: str, prompt: str, out: str) -> list[str]:
+def write_reference(folder: str, trace_path: str, mode: str, prompt: str, out: str,
+                    timings_path: str | None = None) -> list[str]:
+    """Writes the reference tensors to `out` (and, given `timings_path`, the UNet stages' timings as JSON)."""
     trace, _ = load_safetensors(trace_path)
     result = run_reference(folder, trace, mode, prompt)
+    timings = result.pop("timings")
     save_safetensors(result, out)
+    if timings_path is not None:
+        with open(timings_path, "w") as handle:
+            json.dump({"threads": torch.get_num_threads(), "torch": torch.__version__, "stages": timings}, handle,
+                      indent=2)
     return sorted(result)

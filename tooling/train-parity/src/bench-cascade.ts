@@ -1,0 +1,309 @@
+/**
+ * The cascade benchmark: text-to-video on an exported model folder with @mav/cascade on onnxruntime-node
+ * (CPU), and the same UNet stages in PyTorch eager (`mav_train reference`, tooling/train) on the same
+ * weights, shapes, step counts and noise, in the same run and with the same thread count. For each UNet
+ * stage it prints seconds per step on both sides and their ratio, the GFLOP/s achieved beside a measured
+ * peak (a plain 3×3 Conv graph of the stage's base channel count on the same rows and resolution), and the
+ * largest difference between the two sides' outputs; then the whole cascade's wall time (median over the
+ * runs) and the process's peak RSS. Figures are reported, never asserted. Not part of the tests:
+ *
+ *   pnpm --filter @mav/train-parity bench -- [--model DIR] [--runs 3] [--threads 2] [--out DIR]
+ *
+ * `--model` defaults to the repository's default model (models/default); `--out` (default `out-bench/`
+ * at the repository root) receives `bench.md` and `bench.json`.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createOnnxruntimeNodeBackend } from '@mav/backend-onnxruntime-node';
+import type { ModelManifest, StageProgress, StageTensorEvent } from '@mav/cascade';
+import { loadCascade } from '@mav/cascade/node';
+import {
+  encodeGraph,
+  GraphBuilder,
+  readSafetensors,
+  resolveUNetConfig,
+  type UNetConfig,
+  unetFlops,
+  writeSafetensors,
+} from '@mav/p3d-layers';
+import { type Backend, RandomStream, Tensor } from '@mav/tensor';
+import { python, requireTorch, temporaryFolder, trainFolder } from './python.js';
+
+const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const unetStages = ['decoder', 'interpolation', 'superResolutionLow', 'superResolutionHigh'] as const;
+type UNetStage = (typeof unetStages)[number];
+
+const { values: flags } = parseArgs({
+  options: {
+    model: { type: 'string', default: join(repositoryRoot, 'models/default') },
+    runs: { type: 'string', default: '3' },
+    threads: { type: 'string', default: '2' },
+    prompt: { type: 'string', default: 'a red circle on a pale blue background' },
+    seed: { type: 'string', default: '0' },
+    out: { type: 'string', default: join(repositoryRoot, 'out-bench') },
+  },
+});
+const model = resolve(flags.model);
+const runs = Number(flags.runs);
+const threads = Number(flags.threads);
+const seed = Number(flags.seed);
+if (!Number.isInteger(runs) || runs < 1)
+  throw new RangeError(`--runs must be a positive integer, got ${flags.runs}.`);
+if (!Number.isInteger(threads) || threads < 1)
+  throw new RangeError(`--threads must be a positive integer, got ${flags.threads}.`);
+
+/** One stage of one run: wall time from the previous stage's end, and the loop's time per step. */
+interface StageTime {
+  stage: string;
+  steps: number;
+  seconds: number;
+  /** (last step − first step) / (steps − 1): the loop alone, without session setup. */
+  secondsPerStep: number | undefined;
+}
+
+function stageTimes(events: Array<StageProgress & { at: number }>, start: number): StageTime[] {
+  const order: string[] = [];
+  const byStage = new Map<string, { first: number; last: number; steps: number }>();
+  for (const event of events) {
+    let entry = byStage.get(event.stage);
+    if (entry === undefined) {
+      entry = { first: event.at, last: event.at, steps: 0 };
+      byStage.set(event.stage, entry);
+      order.push(event.stage);
+    }
+    entry.last = event.at;
+    entry.steps = Math.max(entry.steps, event.step);
+  }
+  let previous = start;
+  return order.map((stage) => {
+    const entry = byStage.get(stage)!;
+    const seconds = (entry.last - previous) / 1000;
+    previous = entry.last;
+    return {
+      stage,
+      steps: entry.steps,
+      seconds,
+      secondsPerStep: entry.steps > 1 ? (entry.last - entry.first) / 1000 / (entry.steps - 1) : undefined,
+    };
+  });
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+type Trace = Map<string, Tensor<'float32'>>;
+
+async function runCascade(
+  backend: Backend,
+  trace: Trace | undefined,
+): Promise<{ stages: StageTime[]; seconds: number }> {
+  const cascade = await loadCascade({
+    manifest: readFileSync(join(model, 'manifest.json'), 'utf8'),
+    files: model,
+    backends: { default: backend },
+  });
+  const events: Array<StageProgress & { at: number }> = [];
+  const start = performance.now();
+  try {
+    await cascade.textToVideo({
+      prompt: flags.prompt,
+      seed,
+      onProgress: (event) => events.push({ ...event, at: performance.now() }),
+      ...(trace
+        ? {
+            onTensor: (event: StageTensorEvent) => {
+              const tensor = event.tensor;
+              trace.set(
+                `${event.stage}.${event.name}`,
+                new Tensor({ dtype: 'float32', dims: tensor.dims, data: tensor.data.slice() }),
+              );
+            },
+          }
+        : {}),
+    });
+  } finally {
+    await cascade.dispose();
+  }
+  return { stages: stageTimes(events, start), seconds: (performance.now() - start) / 1000 };
+}
+
+/** GFLOP/s of a plain 3×3 Conv, `channels` → `channels`, on `[rows c h w]` (5 timed runs after one). */
+async function convPeak(backend: Backend, rows: number, channels: number, height: number, width: number) {
+  const graph = new GraphBuilder({ dtype: 'float32', name: 'conv-peak' });
+  const x = graph.input('x', 'float32', [rows, channels, height, width]);
+  const weight = graph.constant(new RandomStream({ seed: 1 }).normal(channels * channels * 9), [
+    channels,
+    channels,
+    3,
+    3,
+  ]);
+  const bias = graph.constant(new Float32Array(channels), [channels]);
+  graph.output(graph.conv(x, weight, bias, { pads: [1, 1, 1, 1] }), 'y');
+  const session = await backend.createSession(encodeGraph(graph, { weights: {} }).modelBytes);
+  const feeds = {
+    x: new Tensor({
+      dtype: 'float32',
+      dims: [rows, channels, height, width],
+      data: new RandomStream({ seed: 2 }).normal(rows * channels * height * width),
+    }),
+  };
+  try {
+    await session.run(feeds);
+    const started = performance.now();
+    const repeats = 5;
+    for (let index = 0; index < repeats; index++) await session.run(feeds);
+    const seconds = (performance.now() - started) / 1000 / repeats;
+    return (graph.flops / seconds) * 1e-9;
+  } finally {
+    await session.release();
+  }
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let max = 0;
+  for (let index = 0; index < a.length; index++) max = Math.max(max, Math.abs(a[index]! - b[index]!));
+  return max;
+}
+
+interface PythonTimings {
+  threads: number;
+  torch: string;
+  stages: Partial<Record<UNetStage, { steps: number; rows: number; seconds: number; shape: number[] }>>;
+}
+
+async function main(): Promise<void> {
+  requireTorch();
+  const manifest = JSON.parse(readFileSync(join(model, 'manifest.json'), 'utf8')) as ModelManifest;
+  const backend = createOnnxruntimeNodeBackend({ executionProvider: 'cpu', threads });
+  await backend.init();
+  const trace: Trace = new Map();
+  const ortRuns: Array<{ stages: StageTime[]; seconds: number }> = [];
+  for (let run = 0; run < runs; run++) {
+    const result = await runCascade(backend, run === 0 ? trace : undefined);
+    ortRuns.push(result);
+    console.error(`onnxruntime run ${run + 1}/${runs}: ${result.seconds.toFixed(1)} s`);
+  }
+  const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+
+  // PyTorch eager on the same noise, weights and shapes.
+  const folder = temporaryFolder('mav-bench-');
+  const tracePath = join(folder, 'trace.safetensors');
+  const referencePath = join(folder, 'reference.safetensors');
+  const timingsPath = join(folder, 'timings.json');
+  writeFileSync(tracePath, writeSafetensors(Object.fromEntries(trace)));
+  const pythonStart = performance.now();
+  const reference = spawnSync(
+    python,
+    [
+      '-m',
+      'mav_train',
+      'reference',
+      '--cascade',
+      model,
+      '--trace',
+      tracePath,
+      '--mode',
+      'video',
+      '--prompt',
+      flags.prompt,
+      '--out',
+      referencePath,
+      '--timings',
+      timingsPath,
+    ],
+    {
+      cwd: trainFolder,
+      encoding: 'utf8',
+      env: { ...process.env, MAV_TORCH_THREADS: String(threads), OMP_NUM_THREADS: String(threads) },
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  if (reference.status !== 0) throw new Error(`mav_train reference failed:\n${reference.stderr}`);
+  const pythonSeconds = (performance.now() - pythonStart) / 1000;
+  const pythonTimings = JSON.parse(readFileSync(timingsPath, 'utf8')) as PythonTimings;
+  const referenceTensors = readSafetensors(readFileSync(referencePath), { fileName: referencePath }).tensors;
+
+  const rows: Array<Record<string, unknown>> = [];
+  for (const stage of unetStages) {
+    const torchTiming = pythonTimings.stages[stage];
+    const entry = manifest.stages[stage] as { network: UNetConfig } | undefined;
+    if (torchTiming === undefined || entry === undefined) continue;
+    const perStep = median(
+      ortRuns.map((run) => run.stages.find((time) => time.stage === stage)?.secondsPerStep ?? Number.NaN),
+    );
+    const stageSeconds = median(
+      ortRuns.map((run) => run.stages.find((time) => time.stage === stage)?.seconds ?? Number.NaN),
+    );
+    const [batch, , frames, height, width] = torchTiming.shape as [number, number, number, number, number];
+    const config = resolveUNetConfig(entry.network);
+    const flops = unetFlops(config, { batch, numFrames: frames, height, width });
+    const torchPerStep = torchTiming.seconds / torchTiming.steps;
+    const peak = await convPeak(backend, batch * frames, config.baseChannels, height, width);
+    const ours = trace.get(`${stage}.output`);
+    const theirs = referenceTensors[`${stage}.output`];
+    rows.push({
+      stage,
+      steps: torchTiming.steps,
+      shape: torchTiming.shape,
+      onnxruntimeSecondsPerStep: perStep,
+      onnxruntimeStageSeconds: stageSeconds,
+      pytorchSecondsPerStep: torchPerStep,
+      ratio: perStep / torchPerStep,
+      gflopPerStep: flops * 1e-9,
+      onnxruntimeGflops: (flops * 1e-9) / perStep,
+      pytorchGflops: (flops * 1e-9) / torchPerStep,
+      convPeakGflops: peak,
+      maxAbsDiff: ours && theirs ? maxAbsDiff(ours.data, theirs.data as Float32Array) : undefined,
+    });
+  }
+  const totals = ortRuns.map((run) => run.seconds);
+  const summary = {
+    model,
+    prompt: flags.prompt,
+    seed,
+    threads,
+    runs,
+    pytorch: pythonTimings.torch,
+    onnxruntimeCascadeSeconds: { median: median(totals), all: totals },
+    onnxruntimeStages: ortRuns.map((run) => run.stages),
+    pytorchUNetSeconds: Object.values(pythonTimings.stages).reduce((sum, t) => sum + (t?.seconds ?? 0), 0),
+    pytorchProcessSeconds: pythonSeconds,
+    peakRssBytes,
+    unetStages: rows,
+  };
+  const table = [
+    `Model ${model}, prompt "${flags.prompt}", seed ${seed}, ${threads} threads, ${runs} run(s); PyTorch ${pythonTimings.torch} eager.`,
+    '',
+    '| stage | steps | shape | ORT s/step | PyTorch s/step | ORT / PyTorch | GFLOP/step | ORT GFLOP/s | PyTorch GFLOP/s | conv peak GFLOP/s | max abs diff |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map(
+      (row) =>
+        `| ${row.stage} | ${row.steps} | [${(row.shape as number[]).join(' ')}] | ${(row.onnxruntimeSecondsPerStep as number).toFixed(3)} | ${(row.pytorchSecondsPerStep as number).toFixed(3)} | ${(row.ratio as number).toFixed(2)} | ${(row.gflopPerStep as number).toFixed(1)} | ${(row.onnxruntimeGflops as number).toFixed(0)} | ${(row.pytorchGflops as number).toFixed(0)} | ${(row.convPeakGflops as number).toFixed(0)} | ${row.maxAbsDiff === undefined ? '' : (row.maxAbsDiff as number).toExponential(1)} |`,
+    ),
+    '',
+    `Whole cascade on onnxruntime-node: median ${median(totals).toFixed(1)} s (runs: ${totals.map((t) => t.toFixed(1)).join(', ')} s); PyTorch UNet loops ${summary.pytorchUNetSeconds.toFixed(1)} s.`,
+    `Peak RSS of the onnxruntime process: ${(peakRssBytes / 2 ** 20).toFixed(0)} MiB.`,
+    '',
+    '| stage (onnxruntime, median) | steps | seconds |',
+    '|---|---|---|',
+    ...ortRuns[0]!.stages.map(
+      (time) =>
+        `| ${time.stage} | ${time.steps} | ${median(
+          ortRuns.map((run) => run.stages.find((other) => other.stage === time.stage)?.seconds ?? Number.NaN),
+        ).toFixed(2)} |`,
+    ),
+  ].join('\n');
+  mkdirSync(flags.out, { recursive: true });
+  writeFileSync(join(flags.out, 'bench.md'), `${table}\n`);
+  writeFileSync(join(flags.out, 'bench.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  console.log(table);
+}
+
+await main();
