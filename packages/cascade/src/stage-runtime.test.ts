@@ -3,6 +3,7 @@ import { type Backend, UnsupportedError } from '@mav/tensor';
 import { describe, expect, it } from 'vitest';
 import { createMemorySource } from './files/model-file-source.js';
 import { loadCascade } from './load-cascade.js';
+import { unetSessionOptions } from './stages/unet-session-options.js';
 import { createRandomCascade } from './testing/random-cascade.js';
 
 describe('the stage runtime checks a graph against its backend', () => {
@@ -34,5 +35,66 @@ describe('the stage runtime checks a graph against its backend', () => {
     } finally {
       await cascade.dispose();
     }
+  });
+});
+
+describe('UNet sessions skip the blocked-layout optimisation below 32 channels', () => {
+  it('unetSessionOptions: level extended below 32 base channels, the backend default from 32', () => {
+    const config = {
+      inChannels: 3,
+      outChannels: 3,
+      sampleSize: 32,
+      channelMultipliers: [1, 2],
+      resBlocksPerLevel: 1,
+      attentionLevels: [],
+      attentionHeads: 2,
+      normGroups: 4,
+      temporalLayers: true,
+    };
+    expect(unetSessionOptions({ ...config, baseChannels: 16 })).toEqual({
+      graphOptimizationLevel: 'extended',
+    });
+    expect(unetSessionOptions({ ...config, baseChannels: 31 })).toEqual({
+      graphOptimizationLevel: 'extended',
+    });
+    expect(unetSessionOptions({ ...config, baseChannels: 32 })).toEqual({});
+  });
+
+  it('the cascade passes each UNet stage its options, and every session its label', async () => {
+    const node = createOnnxruntimeNodeBackend({ threads: 1 });
+    const created = new Map<string, Set<string>>();
+    const recording: Backend = {
+      specificationVersion: node.specificationVersion,
+      name: 'recording',
+      capabilities: node.capabilities,
+      init: () => node.init(),
+      createSession: (model, options) => {
+        const label = options?.label ?? '(none)';
+        const levels = created.get(label) ?? new Set<string>();
+        levels.add(options?.graphOptimizationLevel ?? 'default');
+        created.set(label, levels);
+        return node.createSession(model, options);
+      },
+    };
+    // The tiny random cascade's UNets are 4 to 8 channels wide.
+    const random = await createRandomCascade({ seed: 1, preset: 'tiny' });
+    const cascade = await loadCascade({
+      manifest: random.manifest,
+      files: createMemorySource(random.files),
+      backends: { default: recording },
+    });
+    try {
+      await cascade.textToVideo({ prompt: 'a red circle' });
+    } finally {
+      await cascade.dispose();
+    }
+    expect(Object.fromEntries([...created].map(([label, levels]) => [label, [...levels]]))).toEqual({
+      textEncoder: ['default'],
+      prior: ['default'],
+      decoder: ['extended'],
+      interpolation: ['extended'],
+      superResolutionLow: ['extended'],
+      superResolutionHigh: ['extended'],
+    });
   });
 });

@@ -1,4 +1,10 @@
-import { type Backend, resolveBackend, type Session, UnsupportedError } from '@mav/tensor';
+import {
+  type Backend,
+  resolveBackend,
+  type Session,
+  type SessionOptions,
+  UnsupportedError,
+} from '@mav/tensor';
 import type { StageName } from './manifest/manifest-schema.js';
 
 /** A backend object, or the name of a registered backend (`registerBackend`). */
@@ -41,13 +47,17 @@ export class StageRuntime {
   }
 
   /**
-   * Runs `use` with the session of `stage` for the model `key` (built by `build` when there is none), then
-   * releases it unless sessions are kept.
+   * Runs `use` with the session of `stage` for the model `key` (built by `build` when there is none, with the
+   * session options it returns besides the stage's label), then releases it unless sessions are kept.
    */
   async withSession<T>(
     stage: StageName,
     key: string,
-    build: () => { modelBytes: Uint8Array; opTypes: readonly string[] },
+    build: () => {
+      modelBytes: Uint8Array;
+      opTypes: readonly string[];
+      sessionOptions?: Omit<SessionOptions, 'label'>;
+    },
     use: (session: Session) => Promise<T>,
   ): Promise<T> {
     const id = `${stage}:${key}`;
@@ -56,7 +66,7 @@ export class StageRuntime {
       const backend = await this.backend(stage);
       const built = build();
       checkOps(backend, stage, built.opTypes);
-      session = await backend.createSession(built.modelBytes, { label: stage });
+      session = await backend.createSession(built.modelBytes, { ...built.sessionOptions, label: stage });
       this.sessionsCreated++;
       if (this.keepSessions) this.#sessions.set(id, session);
     }

@@ -17,6 +17,7 @@ import type { SchedulerManifest, StageName } from '../manifest/manifest-schema.j
 import { createScheduler } from '../scheduler-factory.js';
 import { stageStreams } from '../seed-plan.js';
 import { type SamplingOptions, type StageContext, stageWeights } from './stage-context.js';
+import { unetSessionOptions } from './unet-session-options.js';
 
 /** Conditioning of a UNet stage: the CLIP image embedding `[b D]` and text token states `[b n W]`. */
 export interface UNetConditioning {
@@ -110,7 +111,10 @@ export async function sampleUNet(
   const result = await context.runtime.withSession(
     options.stage,
     `${rows}x${numFrames}x${height}x${width}`,
-    () => buildUNet({ config: options.network, weights, batch: rows, numFrames, height, width }),
+    () => ({
+      ...buildUNet({ config: options.network, weights, batch: rows, numFrames, height, width }),
+      sessionOptions: unetSessionOptions(options.network),
+    }),
     (session) =>
       denoise({
         session,
