@@ -54,10 +54,11 @@ describe('UNet sessions skip the blocked-layout optimisation below 32 channels',
     expect(unetSessionOptions({ ...config, baseChannels: 16 })).toEqual({
       graphOptimizationLevel: 'extended',
     });
-    expect(unetSessionOptions({ ...config, baseChannels: 31 })).toEqual({
+    expect(unetSessionOptions({ ...config, baseChannels: 28 })).toEqual({
       graphOptimizationLevel: 'extended',
     });
     expect(unetSessionOptions({ ...config, baseChannels: 32 })).toEqual({});
+    expect(unetSessionOptions({ ...config, baseChannels: 64 })).toEqual({});
   });
 
   it('the cascade passes each UNet stage its options, and every session its label', async () => {
