@@ -56,22 +56,20 @@ if (!Number.isInteger(runs) || runs < 1)
 if (!Number.isInteger(threads) || threads < 1)
   throw new RangeError(`--threads must be a positive integer, got ${flags.threads}.`);
 
-/** One stage of one run: wall time from the previous stage's end, and the loop's time per step. */
+/** One stage of one run: wall time from the previous stage's end, and the progress steps it reported. */
 interface StageTime {
   stage: string;
   steps: number;
   seconds: number;
-  /** (last step − first step) / (steps − 1): the loop alone, without session setup. */
-  secondsPerStep: number | undefined;
 }
 
 function stageTimes(events: Array<StageProgress & { at: number }>, start: number): StageTime[] {
   const order: string[] = [];
-  const byStage = new Map<string, { first: number; last: number; steps: number }>();
+  const byStage = new Map<string, { last: number; steps: number }>();
   for (const event of events) {
     let entry = byStage.get(event.stage);
     if (entry === undefined) {
-      entry = { first: event.at, last: event.at, steps: 0 };
+      entry = { last: event.at, steps: 0 };
       byStage.set(event.stage, entry);
       order.push(event.stage);
     }
@@ -83,12 +81,7 @@ function stageTimes(events: Array<StageProgress & { at: number }>, start: number
     const entry = byStage.get(stage)!;
     const seconds = (entry.last - previous) / 1000;
     previous = entry.last;
-    return {
-      stage,
-      steps: entry.steps,
-      seconds,
-      secondsPerStep: entry.steps > 1 ? (entry.last - entry.first) / 1000 / (entry.steps - 1) : undefined,
-    };
+    return { stage, steps: entry.steps, seconds };
   });
 }
 
@@ -175,7 +168,9 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 interface PythonTimings {
   threads: number;
   torch: string;
-  stages: Partial<Record<UNetStage, { steps: number; rows: number; seconds: number; shape: number[] }>>;
+  stages: Partial<
+    Record<UNetStage, { steps: number; rows: number; seconds: number; shape: number[]; chunkRows?: number }>
+  >;
 }
 
 async function main(): Promise<void> {
@@ -235,12 +230,11 @@ async function main(): Promise<void> {
     const torchTiming = pythonTimings.stages[stage];
     const entry = manifest.stages[stage] as { network: UNetConfig } | undefined;
     if (torchTiming === undefined || entry === undefined) continue;
-    const perStep = median(
-      ortRuns.map((run) => run.stages.find((time) => time.stage === stage)?.secondsPerStep ?? Number.NaN),
-    );
+    // Per step: the stage's wall time (session set-up included; SR_h: all its chunks) over its steps.
     const stageSeconds = median(
       ortRuns.map((run) => run.stages.find((time) => time.stage === stage)?.seconds ?? Number.NaN),
     );
+    const perStep = stageSeconds / torchTiming.steps;
     const [batch, , frames, height, width] = torchTiming.shape as [number, number, number, number, number];
     const config = resolveUNetConfig(entry.network);
     const flops = unetFlops(config, { batch, numFrames: frames, height, width });

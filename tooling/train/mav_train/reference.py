@@ -248,11 +248,24 @@ class ReferenceCascade:
         if stage == "superResolutionHigh":
             # [1 3 f R R] -> [f 3 1 R R]
             low = low[0].permute(1, 0, 2, 3)[:, :, None]
-        levels = torch.full((low.shape[0],), float(level))
-        output = self.unet(stage, noise, vector, low_res_sample=low, noise_level=levels)
-        if stage == "superResolutionHigh":
-            output = output[:, :, 0].permute(1, 0, 2, 3)[None]
-        return output.clamp(-1, 1)
+        if stage == "superResolutionLow":
+            levels = torch.full((low.shape[0],), float(level))
+            return self.unet(stage, noise, vector, low_res_sample=low, noise_level=levels).clamp(-1, 1)
+        # SR_h: chunks of `frameBatch` frames; every frame starts from the same noise field, so each chunk's
+        # noise is the trace's first row repeated.
+        frames = low.shape[0]
+        chunk = min(entry.get("frameBatch", frames), frames)
+        outputs, seconds = [], 0.0
+        for start in range(0, frames, chunk):
+            rows = low[start:start + chunk]
+            count = rows.shape[0]
+            outputs.append(self.unet(stage, noise[:1].expand(count, *noise.shape[1:]).contiguous(), vector,
+                                     low_res_sample=rows, noise_level=torch.full((count,), float(level))))
+            seconds += self.timings[stage]["seconds"]
+        self.timings[stage].update({"seconds": seconds, "rows": frames, "chunkRows": chunk,
+                                    "shape": [frames, *noise.shape[1:]]})
+        output = torch.cat(outputs)
+        return output[:, :, 0].permute(1, 0, 2, 3)[None].clamp(-1, 1)
 
 
 def run_reference(folder: str, trace: dict, mode: str, prompt: str) -> dict:

@@ -10,7 +10,13 @@ import {
   resizeBilinear,
   stackBatch,
 } from '../video-ops.js';
-import { requireStage, StageComponent, type StageContext, type UNetStageOptions } from './stage-context.js';
+import {
+  requireStage,
+  StageComponent,
+  type StageContext,
+  type StageProgress,
+  type UNetStageOptions,
+} from './stage-context.js';
 import { sampleUNet, zeros } from './unet-diffusion.js';
 
 /** Options of a super-resolution run. */
@@ -82,7 +88,12 @@ export class SuperResolutionStage extends StageComponent {
     const rows = frames.dims[0]!;
     const chunk = Math.min((entry as { frameBatch?: number }).frameBatch ?? rows, rows);
     const outputs: Tensor<'float32'>[] = [];
+    // One progress count over all chunks: chunk c's step s is step c·steps + s of chunks·steps.
+    const chunks = Math.ceil(rows / chunk);
+    const stageStarted = performance.now();
+    const onProgress = options.onProgress;
     for (let start = 0; start < rows; start += chunk) {
+      const chunkIndex = start / chunk;
       const count = Math.min(chunk, rows - start);
       const lowRes = stackBatch(Array.from({ length: count }, (_, index) => batchRow(frames, start + index)));
       const initialNoise = sharedFrameNoise({
@@ -94,6 +105,17 @@ export class SuperResolutionStage extends StageComponent {
       const vector = repeatRows(options.imageEmbedding, count);
       const sample = await sampleUNet(this.context, {
         ...options,
+        ...(onProgress
+          ? {
+              onProgress: (progress: StageProgress) =>
+                onProgress({
+                  ...progress,
+                  step: chunkIndex * progress.totalSteps + progress.step,
+                  totalSteps: chunks * progress.totalSteps,
+                  elapsedMs: performance.now() - stageStarted,
+                }),
+            }
+          : {}),
         stage: this.stage,
         network: entry.network,
         entry,
