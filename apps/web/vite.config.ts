@@ -1,10 +1,12 @@
 /**
  * Vite config of the web demo. Workspace packages are read from their TypeScript sources (the
- * `@mav/source` export condition), in the page and in the worker. In dev, `MAV_MODEL_DIR=<folder>` serves a
- * model folder (manifest.json and the files it names) at `/model/`, where the page looks by default.
+ * `@mav/source` export condition), in the page and in the worker. `vite dev` and `vite preview` serve a model
+ * folder (manifest.json and the files it names) at `/model/`, where the page looks by default: the trained
+ * default model (`@mav/model-default`), or the folder `MAV_MODEL_DIR=<folder>` names.
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, resolve, sep } from 'node:path';
+import { modelFolder as defaultModelFolder } from '@mav/model-default/node';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 
 const isolationHeaders = {
@@ -20,7 +22,7 @@ const contentTypes: Record<string, string> = {
   '.bin': 'application/octet-stream',
 };
 
-/** Serves `MAV_MODEL_DIR` at `/model/` in `vite dev` and `vite preview`. */
+/** Serves a model folder at `/model/` in `vite dev` and `vite preview`. */
 function modelFolder(directory: string | undefined): Plugin {
   const middleware = (
     request: { url?: string },
@@ -59,5 +61,5 @@ export default defineConfig({
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
-  plugins: [modelFolder(process.env.MAV_MODEL_DIR)],
+  plugins: [modelFolder(process.env.MAV_MODEL_DIR || defaultModelFolder)],
 });
