@@ -10,7 +10,9 @@
  *   pnpm --filter @mav/train-parity bench -- [--model DIR] [--runs 3] [--threads 2] [--out DIR]
  *
  * `--model` defaults to the repository's default model (models/default); `--out` (default `out-bench/`
- * at the repository root) receives `bench.md` and `bench.json`.
+ * at the repository root) receives `bench.md` and `bench.json`. `--scaling 4,7,16` (keyframe counts; '' for
+ * none) adds one onnxruntime run per count, for how ↑F and the SR stages scale with frames (4, 7 and 16
+ * keyframes are 16, 31 and 76 frames after ↑F × 5).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -45,6 +47,7 @@ const { values: flags } = parseArgs({
     prompt: { type: 'string', default: 'a red circle on a pale blue background' },
     seed: { type: 'string', default: '0' },
     out: { type: 'string', default: join(repositoryRoot, 'out-bench') },
+    scaling: { type: 'string', default: '4,7,16' },
   },
 });
 const model = resolve(flags.model);
@@ -96,6 +99,7 @@ type Trace = Map<string, Tensor<'float32'>>;
 async function runCascade(
   backend: Backend,
   trace: Trace | undefined,
+  numFrames?: number,
 ): Promise<{ stages: StageTime[]; seconds: number }> {
   const cascade = await loadCascade({
     manifest: readFileSync(join(model, 'manifest.json'), 'utf8'),
@@ -108,6 +112,7 @@ async function runCascade(
     await cascade.textToVideo({
       prompt: flags.prompt,
       seed,
+      ...(numFrames === undefined ? {} : { numFrames }),
       onProgress: (event) => events.push({ ...event, at: performance.now() }),
       ...(trace
         ? {
@@ -186,6 +191,13 @@ async function main(): Promise<void> {
     console.error(`onnxruntime run ${run + 1}/${runs}: ${result.seconds.toFixed(1)} s`);
   }
   const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+  const scaling: Array<{ keyframes: number; frames: number; stages: StageTime[]; seconds: number }> = [];
+  for (const keyframes of (flags.scaling ?? '').split(',').filter(Boolean).map(Number)) {
+    const result = await runCascade(backend, undefined, keyframes);
+    const skip = (manifest.stages.interpolation as { frameSkip?: number } | undefined)?.frameSkip ?? 1;
+    scaling.push({ keyframes, frames: (keyframes - 1) * skip + 1, ...result });
+    console.error(`onnxruntime run with ${keyframes} keyframes: ${result.seconds.toFixed(1)} s`);
+  }
 
   // PyTorch eager on the same noise, weights and shapes.
   const folder = temporaryFolder('mav-bench-');
@@ -271,6 +283,7 @@ async function main(): Promise<void> {
     pytorchProcessSeconds: pythonSeconds,
     peakRssBytes,
     unetStages: rows,
+    scaling,
   };
   const table = [
     `Model ${model}, prompt "${flags.prompt}", seed ${seed}, ${threads} threads, ${runs} run(s); PyTorch ${pythonTimings.torch} eager.`,
@@ -293,6 +306,21 @@ async function main(): Promise<void> {
           ortRuns.map((run) => run.stages.find((other) => other.stage === time.stage)?.seconds ?? Number.NaN),
         ).toFixed(2)} |`,
     ),
+    ...(scaling.length === 0
+      ? []
+      : [
+          '',
+          `Scaling with frames (onnxruntime, one run each; seconds per stage): ${scaling.map((entry) => `${entry.keyframes} keyframes → ${entry.frames} frames`).join(', ')}.`,
+          '',
+          `| stage | ${scaling.map((entry) => `${entry.frames} frames`).join(' | ')} | ${scaling.at(-1)!.frames} / ${scaling[0]!.frames} |`,
+          `|---|${scaling.map(() => '---|').join('')}---|`,
+          ...scaling[0]!.stages.map((time) => {
+            const seconds = scaling.map(
+              (entry) => entry.stages.find((other) => other.stage === time.stage)?.seconds ?? Number.NaN,
+            );
+            return `| ${time.stage} | ${seconds.map((value) => value.toFixed(2)).join(' | ')} | ${(seconds.at(-1)! / seconds[0]!).toFixed(2)} |`;
+          }),
+        ]),
   ].join('\n');
   mkdirSync(flags.out, { recursive: true });
   writeFileSync(join(flags.out, 'bench.md'), `${table}\n`);
