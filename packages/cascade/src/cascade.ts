@@ -155,7 +155,13 @@ export class Cascade {
     }
     const given = video.dims[2]!;
     const keyframeShape = this.#keyframeShape();
-    const numFrames = options.numFrames ?? extrapolatedFrameCount(given, keyframeShape.numFrames);
+    const numFrames =
+      options.numFrames ??
+      extrapolatedFrameCount(
+        given,
+        keyframeShape.numFrames,
+        this.manifest.stages.interpolation?.windowKeyframes,
+      );
     const resolution = keyframeShape.resolution;
     // Backward = forward on the reversed video, reversed back.
     const reversed = (count: number) => Array.from({ length: count }, (_, index) => count - 1 - index);

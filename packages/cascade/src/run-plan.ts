@@ -77,6 +77,19 @@ export function planRun(
     if (entry?.steps !== undefined) steps[stage] = chosen?.steps ?? entry.steps;
     guidanceScales[stage] = chosen?.guidanceScale ?? entry?.guidanceScale ?? 1;
   }
+  const windowKeyframes = stages.interpolation?.windowKeyframes ?? 2;
+  if (options.numFrames !== undefined && all.includes('interpolation') && windowKeyframes > 2) {
+    // ↑F raises the frame rate in windows of windowKeyframes keyframes that share their ends: refuse a
+    // count they do not tile before any stage runs (not after the keyframes are made).
+    const step = windowKeyframes - 1;
+    if ((options.numFrames - 1) % step !== 0 || options.numFrames < windowKeyframes) {
+      const below = Math.max(windowKeyframes, options.numFrames - ((options.numFrames - 1) % step));
+      const above = below < options.numFrames ? below + step : below;
+      throw new RangeError(
+        `numFrames ${options.numFrames}: frame interpolation (↑F) works in windows of ${windowKeyframes} keyframes, so it needs k·${step} + 1 keyframes (${[...new Set([below, above])].join(' or ')}, for example).`,
+      );
+    }
+  }
   return {
     stages: all,
     numFrames: image ? 1 : (options.numFrames ?? stages.decoder?.numFrames ?? 1),

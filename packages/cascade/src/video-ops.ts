@@ -170,7 +170,12 @@ export function stackFrames(images: readonly Tensor<'float32'>[]): Tensor<'float
   return video;
 }
 
-/** Frames an extrapolation makes by default: the given ones plus half the decoder's keyframes (at least 1). */
-export function extrapolatedFrameCount(given: number, keyframes: number): number {
-  return given + Math.max(1, Math.floor(keyframes / 2));
+/**
+ * Frames an extrapolation makes by default: the given ones plus half the decoder's keyframes (at least 1),
+ * rounded up to a count ↑F's windows of `windowKeyframes` keyframes tile (k·(windowKeyframes − 1) + 1).
+ */
+export function extrapolatedFrameCount(given: number, keyframes: number, windowKeyframes = 2): number {
+  const least = given + Math.max(1, Math.floor(keyframes / 2));
+  const step = Math.max(1, windowKeyframes - 1);
+  return least + ((step - ((least - 1) % step)) % step);
 }
