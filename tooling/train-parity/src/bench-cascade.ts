@@ -50,7 +50,10 @@ const { values: flags } = parseArgs({
     scaling: { type: 'string', default: '4,7,16' },
   },
 });
-const model = resolve(flags.model);
+// Paths are relative to where the command was typed (pnpm runs scripts in the package folder: INIT_CWD).
+const typedIn = process.env.INIT_CWD ?? process.cwd();
+const model = resolve(typedIn, flags.model);
+const outFolder = resolve(typedIn, flags.out);
 const runs = Number(flags.runs);
 const threads = Number(flags.threads);
 const seed = Number(flags.seed);
@@ -322,9 +325,9 @@ async function main(): Promise<void> {
           }),
         ]),
   ].join('\n');
-  mkdirSync(flags.out, { recursive: true });
-  writeFileSync(join(flags.out, 'bench.md'), `${table}\n`);
-  writeFileSync(join(flags.out, 'bench.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  mkdirSync(outFolder, { recursive: true });
+  writeFileSync(join(outFolder, 'bench.md'), `${table}\n`);
+  writeFileSync(join(outFolder, 'bench.json'), `${JSON.stringify(summary, null, 2)}\n`);
   console.log(table);
 }
 
