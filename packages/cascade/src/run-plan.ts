@@ -2,6 +2,7 @@ import { guidanceRows } from '@mav/diffusion';
 import type { GenerateOptions, TextToImageOptions, VideoStageName } from './cascade-options.js';
 import type { ModelManifest, StageName } from './manifest/manifest-schema.js';
 import { requireStage } from './stages/stage-context.js';
+import { windowsTile } from './video-ops.js';
 
 /** The stages whose output is a video, in cascade order: where a run may stop. */
 export const videoStageNames: readonly VideoStageName[] = [
@@ -82,7 +83,7 @@ export function planRun(
     // ↑F raises the frame rate in windows of windowKeyframes keyframes that share their ends: refuse a
     // count they do not tile before any stage runs (not after the keyframes are made).
     const step = windowKeyframes - 1;
-    if ((options.numFrames - 1) % step !== 0 || options.numFrames < windowKeyframes) {
+    if (!windowsTile(options.numFrames, windowKeyframes)) {
       const below = Math.max(windowKeyframes, options.numFrames - ((options.numFrames - 1) % step));
       const above = below < options.numFrames ? below + step : below;
       throw new RangeError(

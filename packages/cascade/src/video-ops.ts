@@ -175,7 +175,15 @@ export function stackFrames(images: readonly Tensor<'float32'>[]): Tensor<'float
  * rounded up to a count ↑F's windows of `windowKeyframes` keyframes tile (k·(windowKeyframes − 1) + 1).
  */
 export function extrapolatedFrameCount(given: number, keyframes: number, windowKeyframes = 2): number {
-  const least = given + Math.max(1, Math.floor(keyframes / 2));
-  const step = Math.max(1, windowKeyframes - 1);
-  return least + ((step - ((least - 1) % step)) % step);
+  let count = given + Math.max(1, Math.floor(keyframes / 2));
+  while (!windowsTile(count, windowKeyframes)) count++;
+  return count;
+}
+
+/**
+ * Whether ↑F's windows of `windowKeyframes` known frames, neighbours sharing one, tile `keyframes`
+ * keyframes: k·(windowKeyframes − 1) + 1 of them, at least one window.
+ */
+export function windowsTile(keyframes: number, windowKeyframes: number): boolean {
+  return keyframes >= windowKeyframes && (keyframes - 1) % (windowKeyframes - 1) === 0;
 }

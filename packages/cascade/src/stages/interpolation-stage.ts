@@ -1,6 +1,6 @@
 import { type MaskedFrameMode, maskedFrameConditioning } from '@mav/diffusion';
 import { Tensor } from '@mav/tensor';
-import { repeatRows, selectFrames, stackBatch } from '../video-ops.js';
+import { repeatRows, selectFrames, stackBatch, windowsTile } from '../video-ops.js';
 import { requireStage, StageComponent, type UNetStageOptions } from './stage-context.js';
 import { sampleUNet, zeros } from './unet-diffusion.js';
 
@@ -52,7 +52,7 @@ export function interpolationWindows(options: {
 }): InterpolationWindows {
   const { keyframes, frameSkip } = options;
   const perWindow = options.windowKeyframes ?? 2;
-  if ((keyframes - 1) % (perWindow - 1) !== 0 || keyframes < perWindow) {
+  if (!windowsTile(keyframes, perWindow)) {
     throw new RangeError(
       `interpolation windows of ${perWindow} keyframes do not tile ${keyframes} keyframes; use (k·${perWindow - 1} + 1) keyframes.`,
     );
