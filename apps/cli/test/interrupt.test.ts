@@ -32,7 +32,7 @@ interface SignalledRun {
 }
 
 /**
- * Starts `command args` in `cwd`, sends `signals` (one after the other, at once) to that process alone
+ * Starts `command args` in `cwd`, sends `signals` (one after the other, 20 ms apart) to that process alone
  * when `trigger` fires, and reports how it ended. `trigger`: a line on stderr, or 'partial' for the moment
  * a temporary output file appears in `cwd`.
  */
@@ -55,7 +55,12 @@ function runAndSignal(options: {
     if (tree.length > 0) return;
     tree = processTree(child.pid!);
     for (const pid of tree) started.add(pid);
-    for (const signal of options.signals) child.kill(signal);
+    // One after the other, 20 ms apart: two signals sent in the same instant are both pending, and the
+    // process may see them in either order (its exit status follows the first it saw).
+    options.signals.forEach((signal, index) => {
+      if (index === 0) child.kill(signal);
+      else setTimeout(() => child.kill(signal), 20 * index);
+    });
   };
   const watcher =
     options.trigger === 'partial'
