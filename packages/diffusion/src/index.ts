@@ -27,6 +27,7 @@ export {
 export { EulerDiscreteScheduler, type EulerDiscreteSchedulerOptions } from './euler-discrete-scheduler.js';
 export { guidanceRows, isGuided } from './guidance-rows.js';
 export {
+  blendKnownFrames,
   type MaskedFrameConditioning,
   type MaskedFrameConditioningOptions,
   type MaskedFrameMode,

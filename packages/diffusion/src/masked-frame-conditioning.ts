@@ -136,3 +136,53 @@ function requireLongerThan(numFrames: number | undefined, span: number, mode: Ma
   }
   return numFrames;
 }
+
+/**
+ * The video as its known frames alone tell it: `frames [b c F h w]` holds the known frames at
+ * `knownFrames` (ascending output positions; what lies elsewhere is ignored). Every other frame is the linear
+ * blend of its nearest known neighbours by position, the first known frame is held before it and the last one
+ * after it (so animation holds its one frame, extrapolation its last). The interpolation network of a
+ * manifest with `residual: 'blended-known-frames'` samples its output's residual over this.
+ */
+export function blendKnownFrames(
+  frames: Tensor<'float32'>,
+  knownFrames: readonly number[],
+): Tensor<'float32'> {
+  if (!(frames instanceof Tensor) || frames.dtype !== 'float32' || frames.dims.length !== 5) {
+    throw new TypeError('frames must be a float32 Tensor [b c F h w].');
+  }
+  const [batch, channels, numFrames, height, width] = frames.dims as [number, number, number, number, number];
+  if (knownFrames.length === 0) throw new RangeError('knownFrames must name at least one frame.');
+  knownFrames.forEach((position, index) => {
+    if (!Number.isSafeInteger(position) || position < 0 || position >= numFrames) {
+      throw new RangeError(`knownFrames must be frame positions in [0, ${numFrames}), got ${position}.`);
+    }
+    if (index > 0 && position <= knownFrames[index - 1]!) {
+      throw new RangeError(`knownFrames must be ascending, got ${knownFrames.join(', ')}.`);
+    }
+  });
+  const plane = height * width;
+  const out = new Tensor({ dtype: 'float32', dims: frames.dims });
+  const source = frames.data;
+  for (let frame = 0; frame < numFrames; frame++) {
+    const after = knownFrames.find((position) => position >= frame);
+    const before = knownFrames.reduce<number | undefined>(
+      (last, position) => (position <= frame ? position : last),
+      undefined,
+    );
+    // Held before the first known frame and after the last; blended between two.
+    const left = before ?? after!;
+    const right = after ?? before!;
+    const weight = left === right ? 0 : (frame - left) / (right - left);
+    for (let row = 0; row < batch * channels; row++) {
+      const base = row * numFrames * plane;
+      const target = base + frame * plane;
+      const from = base + left * plane;
+      const to = base + right * plane;
+      for (let pixel = 0; pixel < plane; pixel++) {
+        out.data[target + pixel] = (1 - weight) * source[from + pixel]! + weight * source[to + pixel]!;
+      }
+    }
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 """Command line: `python3 -m mav_train <command> ...` (run from tooling/train, or with it on PYTHONPATH).
 
-  train <stage> --out DIR [--size default|tiny] [--steps N] [--batch B] [--lr LR] [--clip DIR] [--init DIR]
+  train <stage> --out DIR [--size default|tiny] [--steps N] [--batch B] [--lr LR] [--lr-decay-from N] [--clip DIR] [--init DIR]
   export --out DIR --stages DIR [--size default|tiny]      the cascade: manifest.json, tokenizer.json, weights
   fixtures --out DIR                                       parity fixtures for @mav/train-parity
   preview --stages DIR --out FILE.json                     prompts + CLIP/prior embeddings for a contact sheet
@@ -32,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     train_parser.add_argument("--ema-decay", type=float, default=0.999)
     train_parser.add_argument("--checkpoint-every", type=int, default=250)
     train_parser.add_argument("--seed", type=int, default=0)
+    train_parser.add_argument("--lr-decay-from", type=int,
+                              help="keep --lr until this step, then decay it linearly to 0 at --steps")
     train_parser.add_argument("--clip", help="output folder of the clip stage")
     train_parser.add_argument("--init", help="output folder of the stage this one starts from")
     export_parser = commands.add_parser("export", help="assemble the cascade")
@@ -63,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         from .stages import run_stage
 
         result = run_stage(args.stage, args.out, args.size, args.steps, args.batch, args.lr, args.clip, args.init,
-                           args.ema_decay, args.checkpoint_every, args.seed)
+                           args.ema_decay, args.checkpoint_every, args.seed, lr_decay_from=args.lr_decay_from)
         if result["rank"] == 0:
             losses = result["losses"]
             summary = {"stage": args.stage, "steps": args.steps, "secondsPerStep": round(result["secondsPerStep"], 4),

@@ -74,6 +74,26 @@ def upsample(x: torch.Tensor, size: int) -> torch.Tensor:
     return F.interpolate(x, size=(size, size), mode="bilinear", align_corners=False)
 
 
+def blend_known_frames(frames: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """The frames `[b c f h w]` as their known frames alone tell them (`mask [b f]`, 1 where known): linear
+    blending between neighbouring known frames by frame position, the first known frame held before it and the
+    last one after it. What ↑F predicts the residual over (manifest `residual: 'blended-known-frames'`)."""
+    out = torch.empty_like(frames)
+    for row in range(frames.shape[0]):
+        known = [int(index) for index in torch.nonzero(mask[row] > 0).flatten()]
+        if not known:
+            raise ValueError("blend_known_frames needs at least one known frame per row")
+        for frame in range(frames.shape[2]):
+            after = next((index for index in known if index >= frame), None)
+            before = next((index for index in reversed(known) if index <= frame), None)
+            if after is None or before is None or after == before:
+                out[row, :, frame] = frames[row, :, after if before is None else before]
+            else:
+                weight = (frame - before) / (after - before)
+                out[row, :, frame] = (1 - weight) * frames[row, :, before] + weight * frames[row, :, after]
+    return out
+
+
 def frame_mask(num_frames: int, rng: np.random.Generator) -> tuple[np.ndarray, str, int]:
     """Which frames ↑F is given: interpolation at a frame skip in 2…5, extrapolation, or animation."""
     mode = ("interpolation", "interpolation", "extrapolation", "animation")[rng.integers(4)]

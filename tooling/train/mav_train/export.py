@@ -58,6 +58,11 @@ def _scheduler(described: dict, kind: str) -> dict:
             "timestepSpacing": "trailing", "timestepDtype": schedule["timestepDtype"]}
 
 
+def _residual(described: dict) -> dict:
+    """`residual` as the stage was trained (absent for stages that sample the frames themselves)."""
+    return {"residual": described["residual"]} if described.get("residual") else {}
+
+
 def _stage_entry(name: str, described: dict, weights: list, presets: dict) -> dict:
     """The manifest entry of a stage: network config, weights and the inference defaults."""
     entry = {"network": described["config"], "weights": weights}
@@ -75,10 +80,11 @@ def _stage_entry(name: str, described: dict, weights: list, presets: dict) -> di
         # windows of (frames − 1)/skip + 1 keyframes span exactly the `frames` frames ↑F was trained on
         skip = min(FRAME_SKIP, frames - 1)  # the tiny smoke cascade has 4 keyframes
         return {**unet, "steps": 20, "guidanceScale": 1.0, "frameSkip": skip,
-                "windowKeyframes": (frames - 1) // skip + 1, "frameConditioning": "masked-frames-then-mask"}
+                "windowKeyframes": (frames - 1) // skip + 1, "frameConditioning": "masked-frames-then-mask",
+                **_residual(described)}
     size = presets["srLowSize"] if name == "superResolutionLow" else presets["srHighSize"]
     entry = {**unet, "steps": 20, "guidanceScale": 1.0, "resolution": size, "noiseLevel": SR_NOISE_LEVEL,
-             "lowResUpsampling": described.get("lowResUpsampling", "bilinear-half-pixel")}
+             "lowResUpsampling": described.get("lowResUpsampling", "bilinear-half-pixel"), **_residual(described)}
     if name == "superResolutionHigh":
         # SR_h runs per frame; chunks of 8 frames instead of all 76 in one batch: on 2 cores (onnxruntime-node)
         # 33 ms per frame and step instead of 57-66, and 0.43 GB peak RSS instead of 2.9 GB (one forward pass

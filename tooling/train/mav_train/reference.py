@@ -23,6 +23,7 @@ import time as time_module
 import torch
 import torch.nn.functional as F
 
+from .data import blend_known_frames
 from .models.clip import Prior, TextEncoder
 from .models.unet import UNet
 from .safetensors_io import load_safetensors, save_safetensors
@@ -232,6 +233,8 @@ class ReferenceCascade:
         conditioning = torch.cat([masked, mask], dim=1)  # 'masked-frames-then-mask'
         fps_feed = torch.full((windows,), float(fps))
         output = self.unet("interpolation", noise, vector, fps=fps_feed, frame_conditioning=conditioning)
+        if entry.get("residual") == "blended-known-frames":
+            output = output + blend_known_frames(masked, mask[:, 0, :, 0, 0])
         known = mask[:, :1, :, :1, :1].expand_as(output) > 0
         output = torch.where(known, masked, output)
         frames = [output[window, :, : length - (0 if window == windows - 1 else 1)] for window in range(windows)]
@@ -244,13 +247,16 @@ class ReferenceCascade:
         entry = self.stages[stage]
         level = entry["noiseLevel"]
         a = float(_alphas_cumulative(entry["scheduler"])[level])
-        low = math.sqrt(a) * upsample(video, entry["resolution"]) + math.sqrt(1 - a) * augmentation_noise
+        clean = upsample(video, entry["resolution"])
+        low = math.sqrt(a) * clean + math.sqrt(1 - a) * augmentation_noise
+        # 'upsampled-input': the network samples the residual over the clean upsampled input
+        base = clean if entry.get("residual") == "upsampled-input" else torch.zeros_like(clean)
         if stage == "superResolutionHigh":
             # [1 3 f R R] -> [f 3 1 R R]
             low = low[0].permute(1, 0, 2, 3)[:, :, None]
         if stage == "superResolutionLow":
             levels = torch.full((low.shape[0],), float(level))
-            return self.unet(stage, noise, vector, low_res_sample=low, noise_level=levels).clamp(-1, 1)
+            return (self.unet(stage, noise, vector, low_res_sample=low, noise_level=levels) + base).clamp(-1, 1)
         # SR_h: chunks of `frameBatch` frames; every frame starts from the same noise field, so each chunk's
         # noise is the trace's first row repeated.
         frames = low.shape[0]
@@ -265,7 +271,7 @@ class ReferenceCascade:
         self.timings[stage].update({"seconds": seconds, "rows": frames, "chunkRows": chunk,
                                     "shape": [frames, *noise.shape[1:]]})
         output = torch.cat(outputs)
-        return output[:, :, 0].permute(1, 0, 2, 3)[None].clamp(-1, 1)
+        return (output[:, :, 0].permute(1, 0, 2, 3)[None] + base).clamp(-1, 1)
 
 
 def run_reference(folder: str, trace: dict, mode: str, prompt: str) -> dict:

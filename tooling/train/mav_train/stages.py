@@ -24,6 +24,11 @@ from .trainer import TrainOptions, train
 
 CONDITION_DROPOUT = 0.1  # embedding dropout for classifier-free guidance: the unconditional vector is zeros
 SR_NOISE_LEVEL_MAX = 250  # training noise augmentation level s ~ U{0 … 250}; inference default 100
+# What the SR and ↑F networks sample: the residual over what their inputs already say (the clean upsampled
+# low-resolution input; the linear blend of the known frames), so an untrained-looking output is that input,
+# not noise. Written into each export and the manifest (`residual`).
+SR_RESIDUAL = "upsampled-input"
+INTERPOLATION_RESIDUAL = "blended-known-frames"
 
 
 def export_network(out: str, name: str, kind: str, module: torch.nn.Module, config: dict, extra: dict | None = None) -> None:
@@ -74,13 +79,13 @@ def _drop(vectors: torch.Tensor) -> torch.Tensor:
 
 def run_stage(stage: str, out: str, size: str, steps: int, batch: int, lr: float, clip_dir: str | None = None,
               init_dir: str | None = None, ema_decay: float = 0.999, checkpoint_every: int = 500, seed: int = 0,
-              random_init: bool = False) -> dict:
+              random_init: bool = False, lr_decay_from: int | None = None) -> dict:
     """Trains one stage; returns the trainer's result plus the exported names. `random_init` lets stages that
-    start from another stage's weights start from random ones instead (timing runs)."""
+    start from another stage's weights start from random ones instead (timing runs); `lr_decay_from` the step after which the lr decays linearly to 0."""
     presets = configs(size)
     tokenizer = WordTokenizer(presets["textEncoder"]["maxLength"])
     options = TrainOptions(out=out, steps=steps, batch=batch, lr=lr, ema_decay=ema_decay,
-                           checkpoint_every=checkpoint_every, seed=seed)
+                           checkpoint_every=checkpoint_every, seed=seed, lr_decay_from=lr_decay_from)
     base_size, num_frames = presets["baseSize"], presets["numFrames"]
     v_diffusion = Diffusion("v")
 
@@ -152,9 +157,10 @@ def run_stage(stage: str, out: str, size: str, steps: int, batch: int, lr: float
                 vector = clip.image_embedding(x0[:, :, num_frames // 2])
                 kwargs = {"fps": torch.tensor(fps, dtype=torch.float32)}
                 if stage == "interpolation":
-                    masks = [data.frame_mask(num_frames, rng)[0] for _ in range(batch)]
-                    mask = torch.tensor(np.stack(masks))[:, None, :, None, None].expand(-1, 1, -1, base_size, base_size)
+                    known = torch.tensor(np.stack([data.frame_mask(num_frames, rng)[0] for _ in range(batch)]))
+                    mask = known[:, None, :, None, None].expand(-1, 1, -1, base_size, base_size)
                     kwargs["frame_conditioning"] = torch.cat([x0 * mask, mask], dim=1)
+                    x0 = x0 - data.blend_known_frames(x0, known)  # the residual (INTERPOLATION_RESIDUAL)
             noise = torch.randn_like(x0)
             t = _timesteps(batch)
             output = net(v_diffusion.add_noise(x0, noise, t), t.to(torch.float32), conditioning_vector=_drop(vector), **kwargs)
@@ -162,9 +168,10 @@ def run_stage(stage: str, out: str, size: str, steps: int, batch: int, lr: float
 
         result = train(model, loss_fn, options, {"stage": stage, "size": size})
         if result["rank"] == 0:
+            extra = {"residual": INTERPOLATION_RESIDUAL} if stage == "interpolation" else {}
             export_network(out, stage, "unet", result["ema"], config,
                            {"schedule": schedule_record("v"), "conditionDropout": CONDITION_DROPOUT,
-                            "unconditionalVector": "zeros"})
+                            "unconditionalVector": "zeros", **extra})
         return result
 
     if stage in ("sr_low_image", "sr_low_video", "sr_high"):
@@ -188,6 +195,7 @@ def run_stage(stage: str, out: str, size: str, steps: int, batch: int, lr: float
             b, c, f, h, w = x0.shape
             frames = x0.transpose(1, 2).reshape(b * f, c, h, w)
             low_res = data.upsample(data.downsample(frames, low), high).reshape(b, f, c, h, w).transpose(1, 2)
+            x0 = x0 - low_res  # the residual over the clean upsampled input (SR_RESIDUAL)
             level = torch.randint(0, SR_NOISE_LEVEL_MAX + 1, (b,))
             low_res = v_diffusion.add_noise(low_res, torch.randn_like(low_res), level)
             noise = torch.randn_like(x0)
@@ -200,7 +208,8 @@ def run_stage(stage: str, out: str, size: str, steps: int, batch: int, lr: float
         if result["rank"] == 0:
             export_network(out, stage, "unet", result["ema"], config,
                            {"schedule": schedule_record("v"), "noiseLevelMax": SR_NOISE_LEVEL_MAX,
-                            "inferenceNoiseLevel": 100, "lowResUpsampling": "bilinear-half-pixel"})
+                            "inferenceNoiseLevel": 100, "lowResUpsampling": "bilinear-half-pixel",
+                            "residual": SR_RESIDUAL})
         return result
 
     raise ValueError(f"unknown stage {stage!r}")

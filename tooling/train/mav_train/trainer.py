@@ -27,6 +27,17 @@ class TrainOptions:
     log_every: int = 10
     seed: int = 0
     grad_clip: float = 1.0
+    # constant lr up to this step, then linear decay to 0 at `steps` (warmup-stable-decay); None: constant
+    lr_decay_from: int | None = None
+
+
+def learning_rate(options: TrainOptions, step: int) -> float:
+    """The lr of `step`: `options.lr`, or after `lr_decay_from` a linear ramp down to 0 at `options.steps`.
+    A function of the step alone, so a resumed run follows the same schedule."""
+    decay_from = options.lr_decay_from
+    if decay_from is None or step < decay_from or options.steps <= decay_from:
+        return options.lr
+    return options.lr * (options.steps - step) / (options.steps - decay_from)
 
 
 class Distributed:
@@ -111,6 +122,8 @@ def train(model: nn.Module, loss_fn, options: TrainOptions, describe: dict) -> d
     with open(log_path, "a") as log:
         for step in range(start, options.steps):
             began = time.perf_counter()
+            for group in optimizer.param_groups:  # set every step: a checkpoint's saved lr does not apply
+                group["lr"] = learning_rate(options, step)
             loss = loss_fn(wrapped, step, distributed.rank, distributed.world_size)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
@@ -123,7 +136,8 @@ def train(model: nn.Module, loss_fn, options: TrainOptions, describe: dict) -> d
             losses.append(value)
             timings.append(seconds)
             if distributed.main and (step % options.log_every == 0 or step == options.steps - 1):
-                log.write(json.dumps({"step": step, "loss": value, "seconds": round(seconds, 4)}) + "\n")
+                log.write(json.dumps({"step": step, "loss": value, "seconds": round(seconds, 4),
+                                      "lr": learning_rate(options, step)}) + "\n")
                 log.flush()
             if (step + 1) % options.checkpoint_every == 0:
                 save(step + 1)

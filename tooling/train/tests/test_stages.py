@@ -114,6 +114,11 @@ class StageSmokeTest(unittest.TestCase):
         interpolation = manifest["stages"]["interpolation"]
         window = (interpolation["windowKeyframes"] - 1) * interpolation["frameSkip"] + 1
         self.assertEqual(window, decoder["numFrames"])  # windows span the clip length ↑F was trained on
+        # what the networks were trained to sample: residuals over what their inputs already say
+        self.assertEqual(interpolation["residual"], "blended-known-frames")
+        for name in ("superResolutionLow", "superResolutionHigh"):
+            self.assertEqual(manifest["stages"][name]["residual"], "upsampled-input")
+        self.assertNotIn("residual", decoder)
         import hashlib
 
         for entry in manifest["stages"].values():

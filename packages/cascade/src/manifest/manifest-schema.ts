@@ -124,6 +124,17 @@ const lowResUpsampling = z
   .literal('bilinear-half-pixel')
   .describe('Bilinear with half-pixel centres (PyTorch align_corners=False, no antialiasing).');
 
+/**
+ * What a super-resolution network samples: absent, the output frames; 'upsampled-input', their residual over
+ * the clean upsampled low-resolution input (added back after sampling, before clamping).
+ */
+const superResolutionResidual = z
+  .literal('upsampled-input')
+  .optional()
+  .describe(
+    'The network samples the residual over the upsampled input (before noise augmentation); absent: the frames.',
+  );
+
 /** Every stage of the manifest, as the manifest writes it. */
 export const stageSchemas = {
   textEncoder: z
@@ -194,6 +205,12 @@ export const stageSchemas = {
       frameConditioning: z
         .literal('masked-frames-then-mask')
         .describe('Order of the 4 extra input channels: the masked RGB frames (3), then the mask (1).'),
+      residual: z
+        .literal('blended-known-frames')
+        .optional()
+        .describe(
+          'The network samples the residual over the linear blend of the known frames (`blendKnownFrames`); absent: the frames.',
+        ),
       unconditionalVector,
     })
     .strict(),
@@ -206,6 +223,7 @@ export const stageSchemas = {
         'Noise-augmentation level of the low-resolution input (a timestep of the stage schedule).',
       ),
       lowResUpsampling,
+      residual: superResolutionResidual,
       unconditionalVector,
     })
     .strict(),
@@ -218,6 +236,7 @@ export const stageSchemas = {
         'Noise-augmentation level of the low-resolution input (a timestep of the stage schedule).',
       ),
       lowResUpsampling,
+      residual: superResolutionResidual,
       unconditionalVector,
       frameBatch: positiveInteger.optional().describe('Frames per run (default: all frames in one batch).'),
     })

@@ -1,4 +1,4 @@
-import { type MaskedFrameMode, maskedFrameConditioning } from '@mav/diffusion';
+import { blendKnownFrames, type MaskedFrameMode, maskedFrameConditioning } from '@mav/diffusion';
 import { Tensor } from '@mav/tensor';
 import { repeatRows, selectFrames, stackBatch, windowsTile } from '../video-ops.js';
 import { requireStage, StageComponent, type UNetStageOptions } from './stage-context.js';
@@ -85,7 +85,11 @@ export class InterpolationStage extends StageComponent {
       ...(options.frameSkip === undefined ? {} : { frameSkip: options.frameSkip }),
       ...(options.numFrames === undefined ? {} : { numFrames: options.numFrames }),
     });
-    const output = await this.#sample(options, masked.conditioning, 1);
+    const output = this.#overBlend(
+      await this.#sample(options, masked.conditioning, 1),
+      masked.maskedFrames,
+      masked.knownFrames,
+    );
     if (options.restoreKnownFrames ?? true) restore(output, masked.maskedFrames, masked.knownFrames);
     masked.mask.dispose();
     masked.conditioning.dispose();
@@ -126,9 +130,14 @@ export class InterpolationStage extends StageComponent {
       knownFrames = masked.knownFrames;
     }
     // 2. Every window in one run: [windows 3 W h w].
-    const batched = await this.#sample(options, stackBatch(conditionings), windows);
+    const allMasked = stackBatch(maskedFrames);
+    const batched = this.#overBlend(
+      await this.#sample(options, stackBatch(conditionings), windows),
+      allMasked,
+      knownFrames,
+    );
     const windowLength = plan.frames;
-    if (options.restoreKnownFrames ?? true) restore(batched, stackBatch(maskedFrames), knownFrames);
+    if (options.restoreKnownFrames ?? true) restore(batched, allMasked, knownFrames);
     // 3. Windows back to one video; neighbouring windows share a keyframe, kept once.
     const numFrames = plan.outputFrames;
     const video = new Tensor({ dtype: 'float32', dims: [1, channels, numFrames, height, width] });
@@ -144,6 +153,22 @@ export class InterpolationStage extends StageComponent {
       }
     }
     return video;
+  }
+
+  /**
+   * The network's output as frames: with the manifest's `residual: 'blended-known-frames'` it sampled the
+   * residual over the blend of the known frames, added back here (in place); otherwise it is the frames.
+   */
+  #overBlend(
+    output: Tensor<'float32'>,
+    maskedFrames: Tensor<'float32'>,
+    knownFrames: readonly number[],
+  ): Tensor<'float32'> {
+    if (this.#entry().residual !== 'blended-known-frames') return output;
+    const blend = blendKnownFrames(maskedFrames, knownFrames);
+    for (let index = 0; index < output.size; index++) output.data[index]! += blend.data[index]!;
+    blend.dispose();
+    return output;
   }
 
   async #sample(

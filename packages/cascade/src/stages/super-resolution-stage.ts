@@ -70,9 +70,11 @@ export class SuperResolutionStage extends StageComponent {
       const noise = randomNormalTensor({ ...augmentationStream, dims: upsampled.dims });
       options.onTensor({ stage: this.stage, name: 'augmentationNoise', tensor: noise });
     }
-    upsampled.dispose();
+    // 'upsampled-input': the network sampled the residual over the clean upsampled input; added back here.
+    const residual = entry.residual === 'upsampled-input';
+    if (!residual) upsampled.dispose();
     if (this.stage === 'superResolutionLow') {
-      return sampleUNet(this.context, {
+      const sample = await sampleUNet(this.context, {
         ...options,
         stage: this.stage,
         network: entry.network,
@@ -82,6 +84,8 @@ export class SuperResolutionStage extends StageComponent {
         unconditional: { vector: zeros(options.imageEmbedding.dims), tokens: options.emptyTokens },
         lowResolution: { sample: augmented.sample, noiseLevel: entry.noiseLevel },
       });
+      if (residual) addInPlace(sample, upsampled);
+      return sample;
     }
     // Per frame: [1 3 F R R] -> [F 3 1 R R], in chunks of frameBatch rows, each from the same noise field.
     const frames = framesToBatch(augmented.sample);
@@ -136,6 +140,17 @@ export class SuperResolutionStage extends StageComponent {
       all.data.set(output.data, offset);
       offset += output.size;
     }
-    return batchToFrames(all, 1);
+    const video = batchToFrames(all, 1);
+    if (residual) addInPlace(video, upsampled);
+    return video;
   }
+}
+
+/** `target += addend` (same shape). */
+function addInPlace(target: Tensor<'float32'>, addend: Tensor<'float32'>): void {
+  if (target.size !== addend.size) {
+    throw new RangeError(`cannot add ${addend.toString()} to ${target.toString()}`);
+  }
+  for (let index = 0; index < target.size; index++) target.data[index]! += addend.data[index]!;
+  addend.dispose();
 }
