@@ -24,6 +24,8 @@ export class StageRuntime {
   readonly #backends: StageBackends;
   readonly #initialised = new WeakMap<Backend, Promise<void>>();
   readonly #sessions = new Map<string, Session>();
+  /** Sessions kept only while `holdSessions` of their stage runs, by stage. */
+  readonly #held = new Map<StageName, Map<string, Session>>();
   /** Sessions created so far (for tests and diagnostics). */
   sessionsCreated = 0;
 
@@ -61,7 +63,8 @@ export class StageRuntime {
     use: (session: Session) => Promise<T>,
   ): Promise<T> {
     const id = `${stage}:${key}`;
-    let session = this.#sessions.get(id);
+    const held = this.keepSessions ? undefined : this.#held.get(stage);
+    let session = this.#sessions.get(id) ?? held?.get(id);
     if (session === undefined) {
       const backend = await this.backend(stage);
       const built = build();
@@ -69,11 +72,29 @@ export class StageRuntime {
       session = await backend.createSession(built.modelBytes, { ...built.sessionOptions, label: stage });
       this.sessionsCreated++;
       if (this.keepSessions) this.#sessions.set(id, session);
+      else held?.set(id, session);
     }
     try {
       return await use(session);
     } finally {
-      if (!this.keepSessions) await session.release();
+      if (!this.keepSessions && held === undefined) await session.release();
+    }
+  }
+
+  /**
+   * Runs `work` with the sessions of `stage` kept from one use to the next (a stage that runs its network
+   * several times, such as SR_h chunk by chunk, builds each shape once), and releases them when it ends.
+   * Nested holds of one stage share the outer one's sessions.
+   */
+  async holdSessions<T>(stage: StageName, work: () => Promise<T>): Promise<T> {
+    if (this.keepSessions || this.#held.has(stage)) return work();
+    const sessions = new Map<string, Session>();
+    this.#held.set(stage, sessions);
+    try {
+      return await work();
+    } finally {
+      this.#held.delete(stage);
+      await Promise.all([...sessions.values()].map((session) => session.release()));
     }
   }
 

@@ -1,4 +1,5 @@
 import { createOnnxruntimeNodeBackend } from '@mav/backend-onnxruntime-node';
+import type { Backend } from '@mav/tensor';
 import { describe, expect, it } from 'vitest';
 import { createMemorySource } from './files/model-file-source.js';
 import { loadCascade } from './load-cascade.js';
@@ -6,15 +7,40 @@ import type { ModelManifest } from './manifest/manifest-schema.js';
 import type { StageProgress } from './stages/stage-context.js';
 import { createRandomCascade } from './testing/random-cascade.js';
 
+/** onnxruntime-node, counting the SR_h sessions it creates and releases. */
+function countingBackend() {
+  const node = createOnnxruntimeNodeBackend({ threads: 1 });
+  const counts = { created: 0, released: 0 };
+  const backend: Backend = {
+    specificationVersion: node.specificationVersion,
+    name: 'counting',
+    capabilities: node.capabilities,
+    init: () => node.init(),
+    createSession: async (model, options) => {
+      const session = await node.createSession(model, options);
+      if (options?.label !== 'superResolutionHigh') return session;
+      counts.created++;
+      const release = session.release.bind(session);
+      session.release = async () => {
+        counts.released++;
+        await release();
+      };
+      return session;
+    },
+  };
+  return { backend, counts };
+}
+
 async function run(frameBatch: number | undefined) {
   const random = await createRandomCascade({ seed: 4, preset: 'tiny' });
   const manifest = structuredClone(random.manifest) as ModelManifest;
   if (frameBatch === undefined) delete manifest.stages.superResolutionHigh!.frameBatch;
   else manifest.stages.superResolutionHigh!.frameBatch = frameBatch;
+  const { backend, counts } = countingBackend();
   const cascade = await loadCascade({
     manifest,
     files: createMemorySource(random.files),
-    backends: { default: createOnnxruntimeNodeBackend({ threads: 1 }) },
+    backends: { default: backend },
   });
   const progress: StageProgress[] = [];
   try {
@@ -26,7 +52,7 @@ async function run(frameBatch: number | undefined) {
         if (event.stage === 'superResolutionHigh') progress.push(event);
       },
     });
-    return { video: result.video, progress };
+    return { video: result.video, progress, sessions: counts };
   } finally {
     await cascade.dispose();
   }
@@ -52,5 +78,12 @@ describe('SR_h in chunks of frameBatch frames', () => {
     expect(new Set(chunked.progress.map((event) => event.totalSteps))).toEqual(new Set([chunks * 3]));
     const elapsed = chunked.progress.map((event) => event.elapsedMs);
     expect(elapsed).toEqual([...elapsed].sort((a, b) => a - b));
+
+    // One session per chunk size (full chunks of 3, and the shorter last one), each released at the end.
+    expect(whole.sessions).toEqual({ created: 1, released: 1 });
+    expect(chunked.sessions).toEqual({
+      created: frames % 3 === 0 ? 1 : 2,
+      released: frames % 3 === 0 ? 1 : 2,
+    });
   });
 });

@@ -96,44 +96,49 @@ export class SuperResolutionStage extends StageComponent {
     const chunks = Math.ceil(rows / chunk);
     const stageStarted = performance.now();
     const onProgress = options.onProgress;
-    for (let start = 0; start < rows; start += chunk) {
-      const chunkIndex = start / chunk;
-      const count = Math.min(chunk, rows - start);
-      const lowRes = stackBatch(Array.from({ length: count }, (_, index) => batchRow(frames, start + index)));
-      const initialNoise = sharedFrameNoise({
-        dims: [count, 3, 1, resolution, resolution],
-        frameAxis: 0,
-        seed: options.seed,
-        stream: streamOffset + BigInt(stageStreams.sharedFrameNoise),
-      });
-      const vector = repeatRows(options.imageEmbedding, count);
-      const sample = await sampleUNet(this.context, {
-        ...options,
-        ...(onProgress
-          ? {
-              onProgress: (progress: StageProgress) =>
-                onProgress({
-                  ...progress,
-                  step: chunkIndex * progress.totalSteps + progress.step,
-                  totalSteps: chunks * progress.totalSteps,
-                  elapsedMs: performance.now() - stageStarted,
-                }),
-            }
-          : {}),
-        stage: this.stage,
-        network: entry.network,
-        entry,
-        dims: [count, 3, 1, resolution, resolution],
-        initialNoise,
-        conditional: { vector, tokens: options.textTokens && repeatRows(options.textTokens, count) },
-        unconditional: {
-          vector: zeros(vector.dims),
-          tokens: options.emptyTokens && repeatRows(options.emptyTokens, count),
-        },
-        lowResolution: { sample: lowRes, noiseLevel: entry.noiseLevel },
-      });
-      outputs.push(sample);
-    }
+    // Every chunk of one size runs the same session: built once, released after the last chunk.
+    await this.context.runtime.holdSessions(this.stage, async () => {
+      for (let start = 0; start < rows; start += chunk) {
+        const chunkIndex = start / chunk;
+        const count = Math.min(chunk, rows - start);
+        const lowRes = stackBatch(
+          Array.from({ length: count }, (_, index) => batchRow(frames, start + index)),
+        );
+        const initialNoise = sharedFrameNoise({
+          dims: [count, 3, 1, resolution, resolution],
+          frameAxis: 0,
+          seed: options.seed,
+          stream: streamOffset + BigInt(stageStreams.sharedFrameNoise),
+        });
+        const vector = repeatRows(options.imageEmbedding, count);
+        const sample = await sampleUNet(this.context, {
+          ...options,
+          ...(onProgress
+            ? {
+                onProgress: (progress: StageProgress) =>
+                  onProgress({
+                    ...progress,
+                    step: chunkIndex * progress.totalSteps + progress.step,
+                    totalSteps: chunks * progress.totalSteps,
+                    elapsedMs: performance.now() - stageStarted,
+                  }),
+              }
+            : {}),
+          stage: this.stage,
+          network: entry.network,
+          entry,
+          dims: [count, 3, 1, resolution, resolution],
+          initialNoise,
+          conditional: { vector, tokens: options.textTokens && repeatRows(options.textTokens, count) },
+          unconditional: {
+            vector: zeros(vector.dims),
+            tokens: options.emptyTokens && repeatRows(options.emptyTokens, count),
+          },
+          lowResolution: { sample: lowRes, noiseLevel: entry.noiseLevel },
+        });
+        outputs.push(sample);
+      }
+    });
     const all = new Tensor({ dtype: 'float32', dims: [rows, 3, 1, resolution, resolution] });
     let offset = 0;
     for (const output of outputs) {
