@@ -93,6 +93,7 @@ const unetConfigSchema = z
       .optional(),
     lowResolution: z.object({ channels: positiveInteger }).strict().optional(),
     temporalKernelSize: positiveInteger.optional(),
+    embeddingScaleShift: z.boolean().optional(),
   })
   .strict()
   .describe('A @mav/p3d-layers UNetConfig.');

@@ -29,6 +29,7 @@ export const graphOps = [
   'Resize',
   'Sigmoid',
   'Sin',
+  'Slice',
   'Softmax',
   'Sub',
   'Transpose',
@@ -284,6 +285,30 @@ export class GraphBuilder {
     return this.node('Transpose', [x], { dtype: x.dtype, dims: perm.map((axis) => x.dims[axis]!) }, [
       attribute.ints('perm', perm),
     ]);
+  }
+
+  /** The elements `start … end − 1` of `axis` (static bounds, step 1). */
+  slice(x: GraphValue, axis: number, start: number, end: number): GraphValue {
+    const length = x.dims[axis];
+    if (
+      length === undefined ||
+      !Number.isInteger(start) ||
+      !Number.isInteger(end) ||
+      start < 0 ||
+      end > length ||
+      start >= end
+    ) {
+      throw new RangeError(
+        `slice: [${start}, ${end}) of axis ${axis} of [${x.dims.join(', ')}] is not a range.`,
+      );
+    }
+    const dims = [...x.dims];
+    dims[axis] = end - start;
+    return this.node(
+      'Slice',
+      [x, this.int64Constant([start]), this.int64Constant([end]), this.int64Constant([axis])],
+      { dtype: x.dtype, dims },
+    );
   }
 
   /** Softmax over the last axis. */

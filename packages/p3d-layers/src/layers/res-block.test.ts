@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { foldFrames, randomTensor, runLayer, unfoldFrames } from '../../test/layer-harness.js';
 import {
   maxAbsDiff,
+  type ReferenceTensor,
   referenceAdd,
   referenceConv2d,
   referenceGroupNorm,
@@ -12,6 +13,33 @@ import {
   referenceTensor,
 } from '../testing/reference-layers.js';
 import { resBlock } from './res-block.js';
+
+type Weights = Record<string, ReferenceTensor>;
+
+/** silu(embedding) through `time_emb_proj`. */
+function referenceProjection(embedding: ReferenceTensor, w: Weights): ReferenceTensor {
+  return referenceLinear(referenceSilu(embedding), w['r.time_emb_proj.weight']!, w['r.time_emb_proj.bias']!);
+}
+
+/** norm1 → silu → conv1, then its temporal conv. */
+function referenceFirstConv(video: ReferenceTensor, w: Weights): ReferenceTensor {
+  const h = referencePerFrame(video, (image) =>
+    referenceConv2d(
+      referenceSilu(referenceGroupNorm(image, w['r.norm1.weight']!, w['r.norm1.bias']!, 2)),
+      w['r.conv1.weight']!,
+      w['r.conv1.bias']!,
+    ),
+  );
+  return referenceTemporalConv(h, w['r.conv1.temporal_conv.weight']!, w['r.conv1.temporal_conv.bias']!);
+}
+
+/** conv2, then its temporal conv. */
+function referenceSecondConv(h: ReferenceTensor, w: Weights): ReferenceTensor {
+  const spatial = referencePerFrame(h, (image) =>
+    referenceConv2d(image, w['r.conv2.weight']!, w['r.conv2.bias']!),
+  );
+  return referenceTemporalConv(spatial, w['r.conv2.temporal_conv.weight']!, w['r.conv2.temporal_conv.bias']!);
+}
 
 describe('resBlock matches the plain-TypeScript reference', () => {
   it('pseudo-3D convs, embedding injection per clip, 1×1 shortcut', async () => {
@@ -31,19 +59,8 @@ describe('resBlock matches the plain-TypeScript reference', () => {
         }),
     });
     const w = run.weights;
-    const projected = referenceLinear(
-      referenceSilu(embedding),
-      w['r.time_emb_proj.weight']!,
-      w['r.time_emb_proj.bias']!,
-    );
-    let h = referencePerFrame(video, (image) =>
-      referenceConv2d(
-        referenceSilu(referenceGroupNorm(image, w['r.norm1.weight']!, w['r.norm1.bias']!, 2)),
-        w['r.conv1.weight']!,
-        w['r.conv1.bias']!,
-      ),
-    );
-    h = referenceTemporalConv(h, w['r.conv1.temporal_conv.weight']!, w['r.conv1.temporal_conv.bias']!);
+    const projected = referenceProjection(embedding, w);
+    let h = referenceFirstConv(video, w);
     const perPlane = 3 * 4 * 4;
     h = referenceTensor(
       h.dims,
@@ -57,12 +74,53 @@ describe('resBlock matches the plain-TypeScript reference', () => {
     h = referencePerFrame(h, (image) =>
       referenceSilu(referenceGroupNorm(image, w['r.norm2.weight']!, w['r.norm2.bias']!, 2)),
     );
-    h = referencePerFrame(h, (image) => referenceConv2d(image, w['r.conv2.weight']!, w['r.conv2.bias']!));
-    h = referenceTemporalConv(h, w['r.conv2.temporal_conv.weight']!, w['r.conv2.temporal_conv.bias']!);
+    h = referenceSecondConv(h, w);
     const skip = referencePerFrame(video, (image) =>
       referenceConv2d(image, w['r.conv_shortcut.weight']!, w['r.conv_shortcut.bias']!),
     );
     const expected = referenceAdd(skip, h);
+    expect(maxAbsDiff(unfoldFrames(run.output, 3).data, expected.data)).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('scaleShift: the embedding scales and shifts norm2 per clip (AdaGN), identity shortcut', async () => {
+    const video = randomTensor([2, 4, 3, 4, 4], 41);
+    const embedding = randomTensor([2, 5], 42);
+    const run = await runLayer({
+      inputs: { x: foldFrames(video), embedding },
+      build: (graph, { x, embedding }) =>
+        resBlock(graph, x!, embedding!, {
+          name: 'r',
+          inChannels: 4,
+          outChannels: 4,
+          embeddingChannels: 5,
+          groups: 2,
+          numFrames: 3,
+          temporal: true,
+          scaleShift: true,
+        }),
+    });
+    const w = run.weights;
+    expect(w['r.time_emb_proj.weight']!.dims).toEqual([8, 5]);
+    // [b 2c]: the first c values scale, the last c shift
+    const projected = referenceProjection(embedding, w);
+    let h = referenceFirstConv(video, w);
+    h = referencePerFrame(h, (image) =>
+      referenceGroupNorm(image, w['r.norm2.weight']!, w['r.norm2.bias']!, 2),
+    );
+    const perPlane = 3 * 4 * 4;
+    h = referenceTensor(
+      h.dims,
+      h.data.map((value, index) => {
+        const clip = Math.floor(index / (4 * perPlane));
+        const channel = Math.floor(index / perPlane) % 4;
+        const scale = projected.data[clip * 8 + channel]!;
+        const shift = projected.data[clip * 8 + 4 + channel]!;
+        return value * (1 + scale) + shift;
+      }),
+    );
+    h = referenceSilu(h);
+    h = referenceSecondConv(h, w);
+    const expected = referenceAdd(video, h);
     expect(maxAbsDiff(unfoldFrames(run.output, 3).data, expected.data)).toBeLessThanOrEqual(1e-5);
   });
 });

@@ -20,12 +20,20 @@ export interface ResBlockOptions {
   groups: number;
   numFrames: number;
   temporal: boolean;
+  /**
+   * False (default): `time_emb_proj` gives `outChannels` values added to `conv1`'s output. True: it gives
+   * `2 · outChannels`, a scale and a shift applied after `norm2` (AdaGN, as in Dhariwal & Nichol's ADM):
+   * `norm2(h) · (1 + scale) + shift`.
+   */
+  scaleShift?: boolean;
 }
 
 /**
  * Residual block with embedding injection, on the folded layout `[(b f) c h w]`:
  * `h = conv1(silu(norm1(x))) + time_emb_proj(silu(emb))`, `out = skip(x) + conv2(silu(norm2(h)))`, the
- * embedding `[b e]` broadcast over the frames and pixels of each clip. Both convs are pseudo-3D.
+ * embedding `[b e]` broadcast over the frames and pixels of each clip. With `scaleShift` the embedding
+ * modulates instead: `out = skip(x) + conv2(silu(norm2(h') · (1 + scale) + shift))`, `h' = conv1(silu(norm1(x)))`,
+ * `[scale, shift] = time_emb_proj(silu(emb))`. Both convs are pseudo-3D.
  */
 export function resBlock(
   graph: GraphBuilder,
@@ -38,20 +46,27 @@ export function resBlock(
   const batch = batchFrames / numFrames;
   let h = silu(graph, groupNorm(graph, x, { name: `${name}.norm1`, channels: inChannels, groups }));
   h = pseudoConv3d(graph, h, { name: `${name}.conv1`, inChannels, outChannels, numFrames, temporal });
+  const scaleShift = options.scaleShift ?? false;
   const projected = linear(graph, silu(graph, embedding), {
     name: `${name}.time_emb_proj`,
     inFeatures: options.embeddingChannels,
-    outFeatures: outChannels,
+    outFeatures: scaleShift ? 2 * outChannels : outChannels,
   });
-  // [(b f) c h w] + [b 1 c 1 1] over [b f c h w]
-  h = graph.reshape(
-    graph.add(
-      graph.reshape(h, [batch, numFrames, outChannels, height, width]),
-      graph.reshape(projected, [batch, 1, outChannels, 1, 1]),
-    ),
-    [batchFrames, outChannels, height, width],
-  );
-  h = silu(graph, groupNorm(graph, h, { name: `${name}.norm2`, channels: outChannels, groups }));
+  // [(b f) c h w] over [b f c h w], the embedding's [b 1 c 1 1] broadcast over frames and pixels
+  const perClip = (value: GraphValue) => graph.reshape(value, [batch, numFrames, outChannels, height, width]);
+  const folded = (value: GraphValue) => graph.reshape(value, [batchFrames, outChannels, height, width]);
+  if (scaleShift) {
+    // [b 2c] -> scale, shift [b 1 c 1 1] (the first half scales, as torch.chunk splits it)
+    const modulation = graph.reshape(projected, [batch, 1, 2 * outChannels, 1, 1]);
+    const scale = graph.slice(modulation, 2, 0, outChannels);
+    const shift = graph.slice(modulation, 2, outChannels, 2 * outChannels);
+    const normed = perClip(groupNorm(graph, h, { name: `${name}.norm2`, channels: outChannels, groups }));
+    const gain = graph.add(scale, graph.constant([1], [1]));
+    h = silu(graph, folded(graph.add(graph.mul(normed, gain), shift)));
+  } else {
+    h = folded(graph.add(perClip(h), graph.reshape(projected, [batch, 1, outChannels, 1, 1])));
+    h = silu(graph, groupNorm(graph, h, { name: `${name}.norm2`, channels: outChannels, groups }));
+  }
   h = pseudoConv3d(graph, h, {
     name: `${name}.conv2`,
     inChannels: outChannels,

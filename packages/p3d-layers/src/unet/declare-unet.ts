@@ -148,6 +148,7 @@ export function declareUNet(graph: GraphBuilder, config: UNetConfig, shape: UNet
         groups,
         numFrames,
         temporal,
+        scaleShift: resolved.embeddingScaleShift,
       }),
     );
   const attend = (x: GraphValue, name: string, channels: number) =>

@@ -49,6 +49,12 @@ export interface UNetConfig {
   lowResolution?: { channels: number };
   /** Kernel size of the temporal convs. Default 3. */
   temporalKernelSize?: number;
+  /**
+   * How each res block takes the embedding: false (default) adds its projection to the first conv's output;
+   * true scales and shifts the second norm's output with it (AdaGN: `norm2(h) · (1 + scale) + shift`, the
+   * projection twice as wide), which conditions more strongly.
+   */
+  embeddingScaleShift?: boolean;
 }
 
 /** A config with every optional field filled in. */
@@ -76,6 +82,11 @@ export function resolveUNetConfig(config: UNetConfig): ResolvedUNetConfig {
   for (const field of ['temporalLayers'] as const) {
     if (typeof config[field] !== 'boolean') throw new TypeError(`config.${field} must be a boolean.`);
   }
+  for (const field of ['midBlockAttention', 'fpsConditioning', 'embeddingScaleShift'] as const) {
+    if (config[field] !== undefined && typeof config[field] !== 'boolean') {
+      throw new TypeError(`config.${field} must be a boolean when given.`);
+    }
+  }
   const resolved: ResolvedUNetConfig = {
     inChannels: positiveInteger(config.inChannels, 'inChannels'),
     outChannels: positiveInteger(config.outChannels, 'outChannels'),
@@ -93,6 +104,7 @@ export function resolveUNetConfig(config: UNetConfig): ResolvedUNetConfig {
     fpsConditioning: config.fpsConditioning ?? false,
     frameConditioningChannels: config.frameConditioningChannels ?? 0,
     temporalKernelSize: positiveInteger(config.temporalKernelSize ?? 3, 'temporalKernelSize'),
+    embeddingScaleShift: config.embeddingScaleShift ?? false,
     ...(config.conditioning === undefined ? {} : { conditioning: { ...config.conditioning } }),
     ...(config.lowResolution === undefined ? {} : { lowResolution: { ...config.lowResolution } }),
   };

@@ -22,6 +22,7 @@ def resolve_unet_config(config: dict) -> dict:
         "fpsConditioning": False,
         "frameConditioningChannels": 0,
         "temporalKernelSize": 3,
+        "embeddingScaleShift": False,
         **config,
     }
     for level_multiplier in resolved["channelMultipliers"]:
@@ -94,11 +95,14 @@ class PseudoConv3d(nn.Conv2d):
 
 
 class ResBlock(nn.Module):
-    def __init__(self, in_channels: int, out_channels: int, embedding_channels: int, groups: int, temporal: bool, kernel: int):
+    def __init__(self, in_channels: int, out_channels: int, embedding_channels: int, groups: int, temporal: bool, kernel: int,
+                 scale_shift: bool = False):
         super().__init__()
         self.norm1 = nn.GroupNorm(groups, in_channels, eps=1e-5)
         self.conv1 = PseudoConv3d(in_channels, out_channels, temporal, kernel)
-        self.time_emb_proj = nn.Linear(embedding_channels, out_channels)
+        # scale_shift (AdaGN): the projection gives [scale, shift] applied after norm2, else a bias added before it
+        self.scale_shift = scale_shift
+        self.time_emb_proj = nn.Linear(embedding_channels, 2 * out_channels if scale_shift else out_channels)
         self.norm2 = nn.GroupNorm(groups, out_channels, eps=1e-5)
         self.conv2 = PseudoConv3d(out_channels, out_channels, temporal, kernel)
         self.conv_shortcut = nn.Conv2d(in_channels, out_channels, 1) if in_channels != out_channels else None
@@ -107,11 +111,17 @@ class ResBlock(nn.Module):
         h = self.conv1(F.silu(self.norm1(x)), num_frames)
         batch_frames, channels, height, width = h.shape
         projected = self.time_emb_proj(F.silu(embedding))
-        # [(b f) c h w] + [b 1 c 1 1] over [b f c h w]
-        h = (h.reshape(-1, num_frames, channels, height, width) + projected[:, None, :, None, None]).reshape(
-            batch_frames, channels, height, width
-        )
-        h = self.conv2(F.silu(self.norm2(h)), num_frames)
+        if self.scale_shift:
+            scale, shift = projected[:, None, :, None, None].chunk(2, dim=2)  # [b 1 c 1 1] each
+            normed = self.norm2(h).reshape(-1, num_frames, channels, height, width)
+            h = F.silu((normed * (scale + 1) + shift).reshape(batch_frames, channels, height, width))
+        else:
+            # [(b f) c h w] + [b 1 c 1 1] over [b f c h w]
+            h = (h.reshape(-1, num_frames, channels, height, width) + projected[:, None, :, None, None]).reshape(
+                batch_frames, channels, height, width
+            )
+            h = F.silu(self.norm2(h))
+        h = self.conv2(h, num_frames)
         skip = x if self.conv_shortcut is None else self.conv_shortcut(x)
         return skip + h
 
@@ -238,7 +248,7 @@ class UNet(nn.Module):
             self.noise_level_embedding = EmbeddingMlp(base, embedding_channels)
 
         def block(i: int, o: int) -> ResBlock:
-            return ResBlock(i, o, embedding_channels, groups, temporal, kernel)
+            return ResBlock(i, o, embedding_channels, groups, temporal, kernel, c["embeddingScaleShift"])
 
         def attend(channels: int) -> AttentionBlock:
             return AttentionBlock(channels, heads, groups, temporal, self.token_dim)
