@@ -18,13 +18,20 @@ function randomImage(seed: number, size: number, frames?: number): Tensor<'float
 }
 
 async function tinyCascade(
-  options: { interpolation?: 'identity'; memoryLimitBytes?: number; keepSessions?: boolean } = {},
+  options: {
+    interpolation?: 'identity';
+    frameConditioning?: 'blended-frames-then-mask';
+    memoryLimitBytes?: number;
+    keepSessions?: boolean;
+  } = {},
 ) {
   const random = await createRandomCascade({
     seed: 1,
     preset: 'tiny',
     ...(options.interpolation ? { interpolation: options.interpolation } : {}),
   });
+  if (options.frameConditioning)
+    random.manifest.stages.interpolation!.frameConditioning = options.frameConditioning;
   const recorder = recordingBackend(node);
   const cascade = await loadCascade({
     manifest: JSON.stringify(random.manifest),
@@ -200,18 +207,22 @@ describe('the tiny random-weight cascade on onnxruntime-node', () => {
   });
 });
 
+/** ↑F's 16 → 76 frames as the network wrote them (no copy-back of the keyframes). */
+function interpolateUnrestored(cascade: Cascade, keyframes: Tensor<'float32'>): Promise<Tensor<'float32'>> {
+  return cascade.components.interpolation.interpolate({
+    keyframes,
+    imageEmbedding: new Tensor({ dtype: 'float32', dims: [1, 16] }),
+    fps: 20,
+    seed: 1n,
+    restoreKnownFrames: false,
+  });
+}
+
 describe('the interpolation network itself keeps the known frames (identity-like weights)', () => {
   it('outputs the keyframes in place before any copy-back', async () => {
     const { cascade } = await tinyCascade({ interpolation: 'identity' });
     const keyframes = randomImage(6, 8, 16);
-    const embedding = new Tensor({ dtype: 'float32', dims: [1, 16] });
-    const output = await cascade.components.interpolation.interpolate({
-      keyframes,
-      imageEmbedding: embedding,
-      fps: 20,
-      seed: 1n,
-      restoreKnownFrames: false,
-    });
+    const output = await interpolateUnrestored(cascade, keyframes);
     expect(output.dims).toEqual([1, 3, 76, 8, 8]);
     let maxError = 0;
     let unknownMax = 0;
@@ -232,6 +243,58 @@ describe('the interpolation network itself keeps the known frames (identity-like
     }
     expect(maxError).toBeLessThan(1e-4);
     expect(unknownMax).toBeLessThan(1e-4); // the identity network outputs its masked input: zeros in between
+  });
+
+  it("with 'blended-frames-then-mask' it is fed the linear blend of the known frames at every frame", async () => {
+    const { cascade } = await tinyCascade({
+      interpolation: 'identity',
+      frameConditioning: 'blended-frames-then-mask',
+    });
+    const keyframes = randomImage(7, 8, 16);
+    const embedding = new Tensor({ dtype: 'float32', dims: [1, 16] });
+    const output = await interpolateUnrestored(cascade, keyframes);
+    // 15 windows of 2 keyframes in one batch: frame f lies between keyframes ⌊f/5⌋ and ⌈f/5⌉
+    const keyframe = (channel: number, index: number, pixel: number) =>
+      keyframes.data[(channel * 16 + index) * 64 + pixel]!;
+    let maxError = 0;
+    let betweenRange = 0;
+    for (let channel = 0; channel < 3; channel++)
+      for (let frame = 0; frame < 76; frame++)
+        for (let pixel = 0; pixel < 64; pixel++) {
+          const before = Math.floor(frame / 5);
+          const weight = frame / 5 - before;
+          const expected =
+            weight === 0
+              ? keyframe(channel, before, pixel)
+              : (1 - weight) * keyframe(channel, before, pixel) +
+                weight * keyframe(channel, before + 1, pixel);
+          const value = output.data[(channel * 76 + frame) * 64 + pixel]!;
+          maxError = Math.max(maxError, Math.abs(value - expected));
+          if (weight !== 0) betweenRange = Math.max(betweenRange, Math.abs(expected));
+        }
+    expect(betweenRange).toBeGreaterThan(0.5);
+    expect(maxError).toBeLessThan(1e-4);
+
+    // animation: one known frame, held at every frame
+    const image = randomImage(8, 8, 1);
+    const animated = await cascade.components.interpolation.fillFrames({
+      frames: image,
+      mode: 'animation',
+      numFrames: 6,
+      imageEmbedding: embedding,
+      fps: 20,
+      seed: 1n,
+      restoreKnownFrames: false,
+    });
+    let heldError = 0;
+    for (let channel = 0; channel < 3; channel++)
+      for (let frame = 0; frame < 6; frame++)
+        for (let pixel = 0; pixel < 64; pixel++)
+          heldError = Math.max(
+            heldError,
+            Math.abs(animated.data[(channel * 6 + frame) * 64 + pixel]! - image.data[channel * 64 + pixel]!),
+          );
+    expect(heldError).toBeLessThan(1e-4);
   });
 });
 

@@ -81,7 +81,7 @@ def _stage_entry(name: str, described: dict, weights: list, presets: dict) -> di
         skip = min(FRAME_SKIP, frames - 1)  # the tiny smoke cascade has 4 keyframes
         # 10 steps: ↑F samples a residual over the blend of its known frames (quality report in the model card)
         return {**unet, "steps": 10, "guidanceScale": 1.0, "frameSkip": skip,
-                "windowKeyframes": (frames - 1) // skip + 1, "frameConditioning": "masked-frames-then-mask",
+                "windowKeyframes": (frames - 1) // skip + 1, "frameConditioning": described.get("frameConditioning", "masked-frames-then-mask"),
                 **_residual(described)}
     size = presets["srLowSize"] if name == "superResolutionLow" else presets["srHighSize"]
     # 8 steps: the SR stages sample a residual over their upsampled input (quality report in the model card)

@@ -230,7 +230,10 @@ class ReferenceCascade:
             for known in range(per_window):
                 masked[window, :, known * skip] = keyframes[0, :, window * (per_window - 1) + known]
                 mask[window, :, known * skip] = 1
-        conditioning = torch.cat([masked, mask], dim=1)  # 'masked-frames-then-mask'
+        if entry["frameConditioning"] == "blended-frames-then-mask":
+            conditioning = torch.cat([blend_known_frames(masked, mask[:, 0, :, 0, 0]), mask], dim=1)
+        else:  # 'masked-frames-then-mask'
+            conditioning = torch.cat([masked, mask], dim=1)
         fps_feed = torch.full((windows,), float(fps))
         output = self.unet("interpolation", noise, vector, fps=fps_feed, frame_conditioning=conditioning)
         if entry.get("residual") == "blended-known-frames":

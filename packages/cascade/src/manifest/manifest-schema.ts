@@ -204,8 +204,10 @@ export const stageSchemas = {
       frameSkip: positiveInteger.describe('Output frames per input frame step (5: 16 → 76).'),
       windowKeyframes: z.number().int().min(2).optional().describe('Known frames per window (default 2).'),
       frameConditioning: z
-        .literal('masked-frames-then-mask')
-        .describe('Order of the 4 extra input channels: the masked RGB frames (3), then the mask (1).'),
+        .enum(['masked-frames-then-mask', 'blended-frames-then-mask'])
+        .describe(
+          'The 4 extra input channels: RGB (3), then the mask of the known frames (1). The RGB channels hold the known frames at their positions and zeros elsewhere (masked), or at every frame the linear blend of the known frames (`blendKnownFrames`; blended).',
+        ),
       residual: z
         .literal('blended-known-frames')
         .optional()

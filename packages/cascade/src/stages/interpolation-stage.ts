@@ -1,4 +1,9 @@
-import { blendKnownFrames, type MaskedFrameMode, maskedFrameConditioning } from '@mav/diffusion';
+import {
+  blendKnownFrames,
+  type MaskedFrameConditioning,
+  type MaskedFrameMode,
+  maskedFrameConditioning,
+} from '@mav/diffusion';
 import { Tensor } from '@mav/tensor';
 import { repeatRows, selectFrames, stackBatch, windowsTile } from '../video-ops.js';
 import { requireStage, StageComponent, type UNetStageOptions } from './stage-context.js';
@@ -66,8 +71,8 @@ export function interpolationWindows(options: {
 }
 
 /**
- * The frame interpolation network ↑F: the decoder fine-tuned with 4 extra input channels (masked frames + a
- * mask of the known frames). `interpolate` raises the frame rate — F keyframes → (F − 1)·skip + 1 frames — by
+ * The frame interpolation network ↑F: the decoder fine-tuned with 4 extra input channels (the known frames,
+ * masked or blended, + a mask of them). `interpolate` raises the frame rate — F keyframes → (F − 1)·skip + 1 frames — by
  * cutting the video into windows of `windowKeyframes` known frames (known at 0, skip, …) and sampling every
  * window in ONE batched run; `fillFrames` runs one window in any mask mode (animation: first frame given;
  * interpolation: frames `skip` apart; extrapolation: the first frames given).
@@ -86,7 +91,7 @@ export class InterpolationStage extends StageComponent {
       ...(options.numFrames === undefined ? {} : { numFrames: options.numFrames }),
     });
     const output = this.#overBlend(
-      await this.#sample(options, masked.conditioning, 1),
+      await this.#sample(options, this.#feed(masked), 1),
       masked.maskedFrames,
       masked.knownFrames,
     );
@@ -125,7 +130,7 @@ export class InterpolationStage extends StageComponent {
         Array.from({ length: perWindow }, (_, index) => first + index),
       );
       const masked = maskedFrameConditioning({ frames, mode: 'interpolation', frameSkip });
-      conditionings.push(masked.conditioning);
+      conditionings.push(this.#feed(masked));
       maskedFrames.push(masked.maskedFrames);
       knownFrames = masked.knownFrames;
     }
@@ -153,6 +158,27 @@ export class InterpolationStage extends StageComponent {
       }
     }
     return video;
+  }
+
+  /**
+   * The 4 extra input channels the network was trained on: with the manifest's `frameConditioning:
+   * 'blended-frames-then-mask'` the RGB channels hold the linear blend of the known frames at every frame
+   * (written over the masked frames, in place), else the masked frames; then the mask.
+   */
+  #feed(masked: MaskedFrameConditioning): Tensor<'float32'> {
+    const { conditioning } = masked;
+    if (this.#entry().frameConditioning !== 'blended-frames-then-mask') return conditioning;
+    const blend = blendKnownFrames(masked.maskedFrames, masked.knownFrames);
+    const [batch, channels] = blend.dims as [number, number];
+    const rows = blend.size / batch; // c·F·h·w per sample; the conditioning holds (c + 1)·F·h·w
+    for (let sample = 0; sample < batch; sample++) {
+      conditioning.data.set(
+        blend.data.subarray(sample * rows, (sample + 1) * rows),
+        (sample * rows * (channels + 1)) / channels,
+      );
+    }
+    blend.dispose();
+    return conditioning;
   }
 
   /**
