@@ -29,6 +29,20 @@ class TrainOptions:
     grad_clip: float = 1.0
     # constant lr up to this step, then linear decay to 0 at `steps` (warmup-stable-decay); None: constant
     lr_decay_from: int | None = None
+    # (parameter-name prefix, lr multiplier): those parameters train at the scaled rate (first match wins)
+    lr_scales: tuple[tuple[str, float], ...] = ()
+
+
+def parameter_groups(model: nn.Module, options: TrainOptions) -> list[dict]:
+    """AdamW's parameter groups: one per lr multiplier of `options.lr_scales` (`lr_scale` 1 for the rest),
+    trainable parameters only, in the model's order; one group when there are no scales."""
+    groups: dict[float, list[nn.Parameter]] = {}
+    for name, parameter in model.named_parameters():
+        if not parameter.requires_grad:
+            continue
+        scale = next((value for prefix, value in options.lr_scales if name.startswith(prefix)), 1.0)
+        groups.setdefault(scale, []).append(parameter)
+    return [{"params": params, "lr_scale": scale} for scale, params in groups.items()]
 
 
 def learning_rate(options: TrainOptions, step: int) -> float:
@@ -95,8 +109,9 @@ def train(model: nn.Module, loss_fn, options: TrainOptions, describe: dict) -> d
     torch.manual_seed(options.seed + distributed.rank)
     os.makedirs(options.out, exist_ok=True)
     ema = Ema(model, options.ema_decay)
-    trainable = [parameter for parameter in model.parameters() if parameter.requires_grad]
-    optimizer = torch.optim.AdamW(trainable, lr=options.lr, weight_decay=0.0)
+    groups = parameter_groups(model, options)
+    trainable = [parameter for group in groups for parameter in group["params"]]
+    optimizer = torch.optim.AdamW(groups, lr=options.lr, weight_decay=0.0)
     checkpoint_path = os.path.join(options.out, "checkpoint.pt")
     log_path = os.path.join(options.out, "log.jsonl")
     start = 0
@@ -104,6 +119,9 @@ def train(model: nn.Module, loss_fn, options: TrainOptions, describe: dict) -> d
         state = torch.load(checkpoint_path)
         model.load_state_dict(state["model"])
         ema.model.load_state_dict(state["ema"])
+        if len(state["optimizer"]["param_groups"]) != len(groups):
+            raise ValueError(f"{checkpoint_path} was trained with {len(state['optimizer']['param_groups'])} lr "
+                             f"group(s), this run has {len(groups)} (lr_scales {options.lr_scales})")
         optimizer.load_state_dict(state["optimizer"])
         torch.set_rng_state(state["rng"])
         start = state["step"]
@@ -123,7 +141,7 @@ def train(model: nn.Module, loss_fn, options: TrainOptions, describe: dict) -> d
         for step in range(start, options.steps):
             began = time.perf_counter()
             for group in optimizer.param_groups:  # set every step: a checkpoint's saved lr does not apply
-                group["lr"] = learning_rate(options, step)
+                group["lr"] = learning_rate(options, step) * group["lr_scale"]
             loss = loss_fn(wrapped, step, distributed.rank, distributed.world_size)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()

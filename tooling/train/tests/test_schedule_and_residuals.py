@@ -5,7 +5,7 @@ import unittest
 import torch
 
 from mav_train import data
-from mav_train.trainer import TrainOptions, learning_rate
+from mav_train.trainer import TrainOptions, learning_rate, parameter_groups
 
 
 class LearningRateTest(unittest.TestCase):
@@ -21,6 +21,16 @@ class LearningRateTest(unittest.TestCase):
         self.assertAlmostEqual(learning_rate(options, 80), 0.5e-3)
         self.assertAlmostEqual(learning_rate(options, 99), 1e-3 / 40)
         self.assertAlmostEqual(learning_rate(options, 100), 0.0)
+
+    def test_lr_scales_group_parameters_by_name_prefix(self):
+        model = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Linear(3, 1))
+        model[0].bias.requires_grad_(False)
+        options = TrainOptions(out="unused", steps=10, batch=1, lr=1e-3, lr_scales=(("1.", 10.0),))
+        groups = parameter_groups(model, options)
+        self.assertEqual([group["lr_scale"] for group in groups], [1.0, 10.0])
+        self.assertEqual([len(group["params"]) for group in groups], [1, 2])  # the frozen bias is left out
+        self.assertIs(groups[1]["params"][0], model[1].weight)
+        self.assertEqual(len(parameter_groups(model, TrainOptions(out="unused", steps=10, batch=1))), 1)
 
     def test_a_decay_step_past_the_end_keeps_the_rate(self):
         options = TrainOptions(out="unused", steps=100, batch=1, lr=1e-3, lr_decay_from=100)
