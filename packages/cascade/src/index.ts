@@ -73,6 +73,7 @@ export type {
 } from './stages/stage-context.js';
 export { type SuperResolutionOptions, SuperResolutionStage } from './stages/super-resolution-stage.js';
 export { TextEncoderStage, type TextEncoding } from './stages/text-encoder-stage.js';
+export { blockedLayoutMinChannels, unetSessionOptions } from './stages/unet-session-options.js';
 export {
   type PromptAnalysis,
   PromptTokenizer,

@@ -12,7 +12,9 @@
  * `--model` defaults to the repository's default model (models/default); `--out` (default `out-bench/`
  * at the repository root) receives `bench.md` and `bench.json`. `--scaling 4,7,16` (keyframe counts; '' for
  * none) adds one onnxruntime run per count, for how ↑F and the SR stages scale with frames (4, 7 and 16
- * keyframes are 16, 31 and 76 frames after ↑F × 5).
+ * keyframes are 16, 31 and 76 frames after ↑F × 5). `--resolutions 0.5,1,2` (factors of each UNet stage's own
+ * size; '' for none) times one forward pass of every UNet stage at its cascade rows and frames (SR_h: one chunk
+ * of `frameBatch` frames) at those sizes, the same weights, against the pixel count's growth.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,9 +23,15 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createOnnxruntimeNodeBackend } from '@mav/backend-onnxruntime-node';
-import type { ModelManifest, StageProgress, StageTensorEvent } from '@mav/cascade';
+import {
+  type ModelManifest,
+  type StageProgress,
+  type StageTensorEvent,
+  unetSessionOptions,
+} from '@mav/cascade';
 import { loadCascade } from '@mav/cascade/node';
 import {
+  buildUNet,
   encodeGraph,
   GraphBuilder,
   readSafetensors,
@@ -48,6 +56,7 @@ const { values: flags } = parseArgs({
     seed: { type: 'string', default: '0' },
     out: { type: 'string', default: join(repositoryRoot, 'out-bench') },
     scaling: { type: 'string', default: '4,7,16' },
+    resolutions: { type: 'string', default: '0.5,1,2' },
   },
 });
 // Paths are relative to where the command was typed (pnpm runs scripts in the package folder: INIT_CWD).
@@ -167,6 +176,54 @@ async function convPeak(backend: Backend, rows: number, channels: number, height
   }
 }
 
+/** A stage's rows, frames and side in the cascade's default run (`shape` as the reference timed it). */
+interface StageShape {
+  rows: number;
+  frames: number;
+  side: number;
+}
+
+/** Seconds of one forward pass of `config` (median of 3 after one warm-up) at `rows × frames × side²`. */
+async function forwardSeconds(
+  backend: Backend,
+  config: UNetConfig,
+  weights: Record<string, Tensor<'float32'>>,
+  shape: StageShape,
+): Promise<number> {
+  const built = buildUNet({
+    config,
+    weights,
+    batch: shape.rows,
+    numFrames: shape.frames,
+    height: shape.side,
+    width: shape.side,
+  });
+  const session = await backend.createSession(built.modelBytes, unetSessionOptions(config));
+  const random = new RandomStream({ seed: 3 });
+  const feeds = Object.fromEntries(
+    built.inputs.map((input) => {
+      const size = input.dims.reduce((product, dim) => product * dim, 1);
+      const tensor =
+        input.dtype === 'int64'
+          ? new Tensor({ dtype: 'int64', dims: input.dims, data: new BigInt64Array(size).fill(20n) })
+          : new Tensor({ dtype: 'float32', dims: input.dims, data: random.normal(size) });
+      return [input.name, tensor];
+    }),
+  );
+  try {
+    await session.run(feeds);
+    const times: number[] = [];
+    for (let index = 0; index < 3; index++) {
+      const started = performance.now();
+      await session.run(feeds);
+      times.push((performance.now() - started) / 1000);
+    }
+    return median(times);
+  } finally {
+    await session.release();
+  }
+}
+
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let max = 0;
   for (let index = 0; index < a.length; index++) max = Math.max(max, Math.abs(a[index]! - b[index]!));
@@ -272,6 +329,35 @@ async function main(): Promise<void> {
       maxAbsDiff: ours && theirs ? maxAbsDiff(ours.data, theirs.data as Float32Array) : undefined,
     });
   }
+  // Scaling with resolution: one forward pass per stage at each factor of its own size.
+  const factors = (flags.resolutions ?? '').split(',').filter(Boolean).map(Number);
+  const resolutionScaling: Array<{
+    stage: UNetStage;
+    rows: number;
+    frames: number;
+    sides: number[];
+    seconds: number[];
+  }> = [];
+  for (const stage of factors.length === 0 ? [] : unetStages) {
+    const torchTiming = pythonTimings.stages[stage];
+    const entry = manifest.stages[stage] as
+      | { network: UNetConfig; weights: Array<{ file: string }>; frameBatch?: number }
+      | undefined;
+    if (torchTiming === undefined || entry === undefined) continue;
+    const weights: Record<string, Tensor<'float32'>> = {};
+    for (const file of entry.weights) {
+      const path = join(model, file.file);
+      Object.assign(weights, readSafetensors(readFileSync(path), { fileName: path }).tensors);
+    }
+    const [batch, , frames, height] = torchTiming.shape as [number, number, number, number, number];
+    const rows = Math.min(entry.frameBatch ?? batch, batch);
+    const sides = factors.map((factor) => Math.round((height * factor) / 4) * 4);
+    const seconds: number[] = [];
+    for (const side of sides)
+      seconds.push(await forwardSeconds(backend, entry.network, weights, { rows, frames, side }));
+    resolutionScaling.push({ stage, rows, frames, sides, seconds });
+    console.error(`resolution scaling of ${stage}: ${seconds.map((value) => value.toFixed(3)).join(', ')} s`);
+  }
   const totals = ortRuns.map((run) => run.seconds);
   const summary = {
     model,
@@ -287,6 +373,7 @@ async function main(): Promise<void> {
     peakRssBytes,
     unetStages: rows,
     scaling,
+    resolutionScaling,
   };
   const table = [
     `Model ${model}, prompt "${flags.prompt}", seed ${seed}, ${threads} threads, ${runs} run(s); PyTorch ${pythonTimings.torch} eager.`,
@@ -323,6 +410,19 @@ async function main(): Promise<void> {
             );
             return `| ${time.stage} | ${seconds.map((value) => value.toFixed(2)).join(' | ')} | ${(seconds.at(-1)! / seconds[0]!).toFixed(2)} |`;
           }),
+        ]),
+    ...(resolutionScaling.length === 0
+      ? []
+      : [
+          '',
+          'Scaling with resolution (onnxruntime, one forward pass, median of 3; the ratio beside the pixel ratio):',
+          '',
+          `| stage | rows × frames | ${factors.map((factor) => `× ${factor}`).join(' | ')} | last / first (pixels) |`,
+          `|---|---|${factors.map(() => '---|').join('')}---|`,
+          ...resolutionScaling.map(
+            (entry) =>
+              `| ${entry.stage} | ${entry.rows} × ${entry.frames} | ${entry.sides.map((side, index) => `${side}²: ${entry.seconds[index]!.toFixed(3)} s`).join(' | ')} | ${(entry.seconds.at(-1)! / entry.seconds[0]!).toFixed(2)} (${((entry.sides.at(-1)! / entry.sides[0]!) ** 2).toFixed(0)}) |`,
+          ),
         ]),
   ].join('\n');
   mkdirSync(outFolder, { recursive: true });
