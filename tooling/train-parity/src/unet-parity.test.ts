@@ -44,6 +44,7 @@ function maxAbsDifference(a: Float32Array, b: Float32Array): number {
 const unetNames = [
   'decoder-tiny',
   'decoder-video-tiny',
+  'decoder-video-tiny-adagn',
   'interpolation-tiny',
   'sr-low-video-tiny',
   'sr-high-tiny',

@@ -1,6 +1,7 @@
 """Command line: `python3 -m mav_train <command> ...` (run from tooling/train, or with it on PYTHONPATH).
 
   train <stage> --out DIR [--size default|tiny] [--steps N] [--batch B] [--lr LR] [--lr-decay-from N] [--clip DIR] [--init DIR]
+        [--fps-lr-scale X] [--frame-conditioning masked-frames-then-mask|blended-frames-then-mask] [--scale-shift]
   export --out DIR --stages DIR [--size default|tiny]      the cascade: manifest.json, tokenizer.json, weights
   fixtures --out DIR                                       parity fixtures for @mav/train-parity
   preview --stages DIR --out FILE.json                     prompts + CLIP/prior embeddings for a contact sheet
@@ -34,6 +35,12 @@ def main(argv: list[str] | None = None) -> int:
     train_parser.add_argument("--seed", type=int, default=0)
     train_parser.add_argument("--lr-decay-from", type=int,
                               help="keep --lr until this step, then decay it linearly to 0 at --steps")
+    train_parser.add_argument("--fps-lr-scale", type=float, default=1.0, help="decoder_video: lr multiplier of the fps embedding")
+    train_parser.add_argument("--frame-conditioning", default="masked-frames-then-mask",
+                              choices=("masked-frames-then-mask", "blended-frames-then-mask"),
+                              help="interpolation: what its 3 RGB conditioning channels hold")
+    train_parser.add_argument("--scale-shift", action="store_true",
+                              help="decoder, decoder_video, interpolation: AdaGN res blocks (embeddingScaleShift)")
     train_parser.add_argument("--clip", help="output folder of the clip stage")
     train_parser.add_argument("--init", help="output folder of the stage this one starts from")
     export_parser = commands.add_parser("export", help="assemble the cascade")
@@ -65,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         from .stages import run_stage
 
         result = run_stage(args.stage, args.out, args.size, args.steps, args.batch, args.lr, args.clip, args.init,
-                           args.ema_decay, args.checkpoint_every, args.seed, lr_decay_from=args.lr_decay_from)
+                           args.ema_decay, args.checkpoint_every, args.seed, lr_decay_from=args.lr_decay_from,
+                           fps_lr_scale=args.fps_lr_scale, frame_conditioning=args.frame_conditioning,
+                           scale_shift=args.scale_shift)
         if result["rank"] == 0:
             losses = result["losses"]
             summary = {"stage": args.stage, "steps": args.steps, "secondsPerStep": round(result["secondsPerStep"], 4),

@@ -77,6 +77,7 @@ def write_fixtures(out: str) -> list[dict]:
     unets = [
         ("decoder-tiny", tiny["decoder"], 2, 1),
         ("decoder-video-tiny", tiny["decoderVideo"], 2, 4),
+        ("decoder-video-tiny-adagn", {**tiny["decoderVideo"], "embeddingScaleShift": True}, 2, 4),
         ("interpolation-tiny", tiny["interpolation"], 2, 4),
         ("sr-low-video-tiny", tiny["srLowVideo"], 2, 3),
         ("sr-high-tiny", tiny["srHigh"], 2, 1),

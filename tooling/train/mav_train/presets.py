@@ -34,8 +34,8 @@ def configs(size: str = "default") -> dict:
              "heads": 2 if tiny else 4, "mlpRatio": 4, "embeddingDim": clip_dim}
     prior = {"embeddingDim": clip_dim, "textWidth": width, "textLength": tokenizer.max_length,
              "width": 64 if tiny else 128, "layers": 1 if tiny else 3, "heads": 2 if tiny else 4, "mlpRatio": 4}
-    # AdaGN: the embedding scales and shifts every res block (a bias alone left shape weakly conditioned)
-    decoder = _unet(size, conditioning={"vectorDim": clip_dim}, embeddingScaleShift=True)
+    # additive embedding conditioning (`train --scale-shift` trains AdaGN instead: measured worse, tooling/train README)
+    decoder = _unet(size, conditioning={"vectorDim": clip_dim})
     decoder_video = {**decoder, "temporalLayers": True, "fpsConditioning": True}
     interpolation = {**decoder_video, "frameConditioningChannels": 4}
     if tiny:

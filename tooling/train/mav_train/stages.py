@@ -29,13 +29,10 @@ SR_NOISE_LEVEL_MAX = 250  # training noise augmentation level s ~ U{0 … 250}; 
 # not noise. Written into each export and the manifest (`residual`).
 SR_RESIDUAL = "upsampled-input"
 INTERPOLATION_RESIDUAL = "blended-known-frames"
-# D^t's fps embedding (new, its output layer zero at inflation) trains at 10× the lr: at 1× it had not moved
-# after 5,000 steps (the v-loss of held-out clips at fps 4 told fps 4 or fps 24 differed by < 0.5 %)
-FPS_LR_SCALES = (("fps_embedding.", 10.0),)
-# ↑F's RGB conditioning channels: the linear blend of the known frames at every frame ('masked-frames-then-mask',
-# the paper's zero-padded known frames, left ↑F at 26.6 dB on held-out clips at fps 8 where blending alone
-# reaches 27.3: it had to learn the blend it was then asked to correct)
-INTERPOLATION_CONDITIONING = "blended-frames-then-mask"
+# ↑F's RGB conditioning channels (`train interpolation --frame-conditioning`): 'masked-frames-then-mask' (the paper's
+# zero-padded known frames; the default model) or 'blended-frames-then-mask' (the linear blend of the known frames
+# at every frame)
+FRAME_CONDITIONINGS = ("masked-frames-then-mask", "blended-frames-then-mask")
 
 
 def export_network(out: str, name: str, kind: str, module: torch.nn.Module, config: dict, extra: dict | None = None) -> None:
@@ -86,14 +83,19 @@ def _drop(vectors: torch.Tensor) -> torch.Tensor:
 
 def run_stage(stage: str, out: str, size: str, steps: int, batch: int, lr: float, clip_dir: str | None = None,
               init_dir: str | None = None, ema_decay: float = 0.999, checkpoint_every: int = 500, seed: int = 0,
-              random_init: bool = False, lr_decay_from: int | None = None) -> dict:
+              random_init: bool = False, lr_decay_from: int | None = None, fps_lr_scale: float = 1.0,
+              frame_conditioning: str = FRAME_CONDITIONINGS[0], scale_shift: bool = False) -> dict:
     """Trains one stage; returns the trainer's result plus the exported names. `random_init` lets stages that
-    start from another stage's weights start from random ones instead (timing runs); `lr_decay_from` the step after which the lr decays linearly to 0."""
+    start from another stage's weights start from random ones instead (timing runs); `lr_decay_from` the step after which the lr decays linearly to 0.
+    `fps_lr_scale` multiplies the lr of D^t's fps embedding; `frame_conditioning` is ↑F's (FRAME_CONDITIONINGS);
+    `scale_shift` gives D, D^t and ↑F AdaGN res blocks (`embeddingScaleShift`)."""
+    if frame_conditioning not in FRAME_CONDITIONINGS:
+        raise ValueError(f"frame_conditioning must be one of {FRAME_CONDITIONINGS}, got {frame_conditioning!r}")
     presets = configs(size)
     tokenizer = WordTokenizer(presets["textEncoder"]["maxLength"])
     options = TrainOptions(out=out, steps=steps, batch=batch, lr=lr, ema_decay=ema_decay,
                            checkpoint_every=checkpoint_every, seed=seed, lr_decay_from=lr_decay_from,
-                           lr_scales=FPS_LR_SCALES if stage == "decoder_video" else ())
+                           lr_scales=(("fps_embedding.", fps_lr_scale),) if stage == "decoder_video" and fps_lr_scale != 1 else ())
     base_size, num_frames = presets["baseSize"], presets["numFrames"]
     v_diffusion = Diffusion("v")
 
@@ -140,7 +142,7 @@ def run_stage(stage: str, out: str, size: str, steps: int, batch: int, lr: float
     if stage in ("decoder", "decoder_video", "interpolation"):
         clip = FrozenClip(need(clip_dir, "--clip"))
         key = {"decoder": "decoder", "decoder_video": "decoderVideo", "interpolation": "interpolation"}[stage]
-        config = presets[key]
+        config = {**presets[key], "embeddingScaleShift": True} if scale_shift else presets[key]
         model = UNet(config)
         if stage == "decoder_video" and not random_init:
             image_model, _ = load_network(need(init_dir, "--init (the decoder's output folder)"), "decoder", UNet)
@@ -168,8 +170,8 @@ def run_stage(stage: str, out: str, size: str, steps: int, batch: int, lr: float
                     known = torch.tensor(np.stack([data.frame_mask(num_frames, rng)[0] for _ in range(batch)]))
                     mask = known[:, None, :, None, None].expand(-1, 1, -1, base_size, base_size)
                     blend = data.blend_known_frames(x0, known)
-                    # INTERPOLATION_CONDITIONING: the blend at every frame, then the mask
-                    kwargs["frame_conditioning"] = torch.cat([blend, mask], dim=1)
+                    frames = blend if frame_conditioning == "blended-frames-then-mask" else x0 * mask
+                    kwargs["frame_conditioning"] = torch.cat([frames, mask], dim=1)
                     x0 = x0 - blend  # the residual (INTERPOLATION_RESIDUAL)
             noise = torch.randn_like(x0)
             t = _timesteps(batch)
@@ -178,7 +180,7 @@ def run_stage(stage: str, out: str, size: str, steps: int, batch: int, lr: float
 
         result = train(model, loss_fn, options, {"stage": stage, "size": size})
         if result["rank"] == 0:
-            extra = ({"residual": INTERPOLATION_RESIDUAL, "frameConditioning": INTERPOLATION_CONDITIONING}
+            extra = ({"residual": INTERPOLATION_RESIDUAL, "frameConditioning": frame_conditioning}
                      if stage == "interpolation" else {})
             export_network(out, stage, "unet", result["ema"], config,
                            {"schedule": schedule_record("v"), "conditionDropout": CONDITION_DROPOUT,

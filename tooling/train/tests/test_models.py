@@ -67,8 +67,10 @@ class UNetTest(unittest.TestCase):
             "up_blocks.0.resnets.1.conv_shortcut.weight", "up_blocks.2.upsamplers.0.conv.weight", "conv_out.temporal_conv.weight",
         ):
             self.assertIn(expected, names)
-        # 2,029,473 with additive conditioning; scale-shift (AdaGN) doubles each res block's time_emb_proj, +103,200
-        self.assertEqual(sum(p.numel() for p in UNet(configs("default")["decoderVideo"]).parameters()), 2132673)
+        self.assertEqual(sum(p.numel() for p in UNet(configs("default")["decoderVideo"]).parameters()), 2029473)
+        # scale-shift (AdaGN) doubles each res block's time_emb_proj: +103,200
+        adagn = {**configs("default")["decoderVideo"], "embeddingScaleShift": True}
+        self.assertEqual(sum(p.numel() for p in UNet(adagn).parameters()), 2132673)
 
     def test_embeddings_match_their_formulas(self):
         embedding = sinusoidal_embedding(torch.tensor([3.0]), 8)
