@@ -40,7 +40,7 @@ import {
   unetFlops,
   writeSafetensors,
 } from '@mav/p3d-layers';
-import { type Backend, RandomStream, Tensor } from '@mav/tensor';
+import { type Backend, RandomStream, type Session, Tensor } from '@mav/tensor';
 import { python, requireTorch, temporaryFolder, trainFolder } from './python.js';
 
 const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url));
@@ -164,13 +164,26 @@ async function convPeak(backend: Backend, rows: number, channels: number, height
       data: new RandomStream({ seed: 2 }).normal(rows * channels * height * width),
     }),
   };
+  const times = await timedRuns(session, feeds, 5);
+  const seconds = times.reduce((sum, value) => sum + value, 0) / times.length;
+  return (graph.flops / seconds) * 1e-9;
+}
+
+/** Seconds of each of `repeats` runs of `session` after one warm-up run; the session is released after. */
+async function timedRuns(
+  session: Session,
+  feeds: Record<string, Tensor>,
+  repeats: number,
+): Promise<number[]> {
   try {
     await session.run(feeds);
-    const started = performance.now();
-    const repeats = 5;
-    for (let index = 0; index < repeats; index++) await session.run(feeds);
-    const seconds = (performance.now() - started) / 1000 / repeats;
-    return (graph.flops / seconds) * 1e-9;
+    const times: number[] = [];
+    for (let index = 0; index < repeats; index++) {
+      const started = performance.now();
+      await session.run(feeds);
+      times.push((performance.now() - started) / 1000);
+    }
+    return times;
   } finally {
     await session.release();
   }
@@ -210,18 +223,7 @@ async function forwardSeconds(
       return [input.name, tensor];
     }),
   );
-  try {
-    await session.run(feeds);
-    const times: number[] = [];
-    for (let index = 0; index < 3; index++) {
-      const started = performance.now();
-      await session.run(feeds);
-      times.push((performance.now() - started) / 1000);
-    }
-    return median(times);
-  } finally {
-    await session.release();
-  }
+  return median(await timedRuns(session, feeds, 3));
 }
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -41,23 +41,32 @@ function referenceSecondConv(h: ReferenceTensor, w: Weights): ReferenceTensor {
   return referenceTemporalConv(spatial, w['r.conv2.temporal_conv.weight']!, w['r.conv2.temporal_conv.bias']!);
 }
 
+/**
+ * A res block 'r' of 4 input channels, embedding 5, 2 groups, 3 frames (temporal) on a random video [2 4 3 4 4]
+ * (seed `seed`) and embedding [2 5] (seed `seed + 1`).
+ */
+async function runResBlock(seed: number, options: { outChannels: number; scaleShift?: boolean }) {
+  const video = randomTensor([2, 4, 3, 4, 4], seed);
+  const embedding = randomTensor([2, 5], seed + 1);
+  const run = await runLayer({
+    inputs: { x: foldFrames(video), embedding },
+    build: (graph, { x, embedding }) =>
+      resBlock(graph, x!, embedding!, {
+        name: 'r',
+        inChannels: 4,
+        embeddingChannels: 5,
+        groups: 2,
+        numFrames: 3,
+        temporal: true,
+        ...options,
+      }),
+  });
+  return { video, embedding, run };
+}
+
 describe('resBlock matches the plain-TypeScript reference', () => {
   it('pseudo-3D convs, embedding injection per clip, 1×1 shortcut', async () => {
-    const video = randomTensor([2, 4, 3, 4, 4], 31);
-    const embedding = randomTensor([2, 5], 32);
-    const run = await runLayer({
-      inputs: { x: foldFrames(video), embedding },
-      build: (graph, { x, embedding }) =>
-        resBlock(graph, x!, embedding!, {
-          name: 'r',
-          inChannels: 4,
-          outChannels: 6,
-          embeddingChannels: 5,
-          groups: 2,
-          numFrames: 3,
-          temporal: true,
-        }),
-    });
+    const { video, embedding, run } = await runResBlock(31, { outChannels: 6 });
     const w = run.weights;
     const projected = referenceProjection(embedding, w);
     let h = referenceFirstConv(video, w);
@@ -83,22 +92,7 @@ describe('resBlock matches the plain-TypeScript reference', () => {
   });
 
   it('scaleShift: the embedding scales and shifts norm2 per clip (AdaGN), identity shortcut', async () => {
-    const video = randomTensor([2, 4, 3, 4, 4], 41);
-    const embedding = randomTensor([2, 5], 42);
-    const run = await runLayer({
-      inputs: { x: foldFrames(video), embedding },
-      build: (graph, { x, embedding }) =>
-        resBlock(graph, x!, embedding!, {
-          name: 'r',
-          inChannels: 4,
-          outChannels: 4,
-          embeddingChannels: 5,
-          groups: 2,
-          numFrames: 3,
-          temporal: true,
-          scaleShift: true,
-        }),
-    });
+    const { video, embedding, run } = await runResBlock(41, { outChannels: 4, scaleShift: true });
     const w = run.weights;
     expect(w['r.time_emb_proj.weight']!.dims).toEqual([8, 5]);
     // [b 2c]: the first c values scale, the last c shift
